@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+// Octet: the bit-exact reference for 8-bit-and-narrower number formats.
+//
+// Layering (kept visible here on purpose):
+//   CGMP        GMP as a system library (libgmp-dev), plus shims for macros Swift cannot import
+//   OctetExact  exact integers and rationals over GMP, and exact parsing of every input spelling
+//   Octet       the reference: formats, decode, correctly rounded encode, overflow policies
+//   octet       the command-line tool
+// No target carries unsafe flags: users depend on this package, and SwiftPM refuses them there.
+import PackageDescription
+
+let package = Package(
+    name: "Octet",
+    products: [
+        .library(name: "OctetExact", targets: ["OctetExact"]),
+        .library(name: "Octet", targets: ["Octet"]),
+        .executable(name: "octet", targets: ["octet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // MARK: - Public API
+        .systemLibrary(
+            name: "CGMP",
+            pkgConfig: "gmp",
+            providers: [.apt(["libgmp-dev"])]
+        ),
+        .target(name: "OctetExact", dependencies: ["CGMP"]),
+        .target(name: "Octet", dependencies: ["OctetExact"]),
+        .executableTarget(
+            name: "octet",
+            dependencies: [
+                "Octet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tools
+        // A plain executable that exercises the GMP wrappers, for valgrind (the test bundle
+        // itself does not run under valgrind 3.19; see CONTRIBUTING.md).
+        .executableTarget(name: "octet-leakcheck", dependencies: ["OctetExact"]),
+
+        // MARK: - Unit test bundles
+        .testTarget(
+            name: "OctetExactTests",
+            dependencies: [
+                "OctetExact",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "OctetTests",
+            dependencies: [
+                "Octet",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,56 @@
+import OctetExact
+
+/// A code that does not exist in a format.
+public struct CodeRangeError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let code: Int
+    public let format: String
+    public let bits: Int
+    public var description: String {
+        "code \(code < 0 ? "\(code)" : "0x" + String(code, radix: 16, uppercase: true)) is out of range for \(format) (\(bits) bits: 0x0…0x\(String((1 << bits) - 1, radix: 16, uppercase: true)))"
+    }
+}
+
+extension Format {
+    /// The exact value of a code: a rational, ±0, ±Inf or NaN (NaN codes all decode to NaN with the
+    /// code's sign bit, which only matters for formats that keep signed NaNs).
+    public func decode(_ code: Int) throws(CodeRangeError) -> ExactValue {
+        guard codes.contains(code) else { throw CodeRangeError(code: code, format: name, bits: bits) }
+        return value(ofCode: code)
+    }
+
+    /// `decode` for codes already known to be in range.
+    public func value(ofCode code: Int) -> ExactValue {
+        switch kind {
+        case .integer(let i):
+            return ExactValue(Rational(i.value(of: code)))
+        case .float(let f):
+            switch f.classify(code) {
+            case .nan: return .nan(negative: f.signed && code & f.signBit != 0)
+            case .infinity(let negative): return .infinity(negative: negative)
+            case .finite(let negative, let magnitude):
+                let v = f.magnitudeValue(magnitude)
+                if v.isZero { return .zero(negative: negative) }
+                return .number(negative ? -v : v)
+            }
+        }
+    }
+
+    /// Parses a code spelled in hex (`0x7E`, `7e`), checking that it exists in this format.
+    public func parseCode(_ text: String) throws(CodeParseError) -> Int {
+        var digits = Substring(text)
+        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
+        guard !digits.isEmpty, digits.count <= 8, digits.allSatisfy(\.isHexDigit), let v = Int(digits, radix: 16) else {
+            throw CodeParseError(input: text, reason: "not a hex code (expected e.g. 0x7E)")
+        }
+        guard codes.contains(v) else {
+            throw CodeParseError(input: text, reason: CodeRangeError(code: v, format: name, bits: bits).description)
+        }
+        return v
+    }
+}
+
+public struct CodeParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let input: String
+    public let reason: String
+    public var description: String { "bad code '\(input)': \(reason)" }
+}

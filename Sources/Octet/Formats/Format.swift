@@ -1,0 +1,95 @@
+import OctetExact
+
+/// Why a format could not be named or built.
+public enum FormatError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknown(String)
+    case invalid(String)
+    case malformed(spelling: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknown(let name):
+            return "unknown format '\(name)' (see 'octet formats' for names, or spell one: binary8p4se, e4m3:bias=7,specials=fn, int8)"
+        case .invalid(let reason): return "invalid format: \(reason)"
+        case .malformed(let spelling, let reason): return "cannot read format '\(spelling)': \(reason)"
+        }
+    }
+}
+
+/// A named number format: a float or integer layout plus the names and the specification it
+/// comes from. Two formats with the same layout are the same format for arithmetic purposes.
+public struct Format: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case float(FloatFormat)
+        case integer(IntegerFormat)
+    }
+
+    public let name: String
+    public let aliases: [String]
+    /// Where the definition comes from, in a few words.
+    public let spec: String
+    public let kind: Kind
+
+    public init(name: String, aliases: [String] = [], spec: String, kind: Kind) {
+        self.name = name
+        self.aliases = aliases
+        self.spec = spec
+        self.kind = kind
+    }
+
+    public var bits: Int {
+        switch kind {
+        case .float(let f): return f.bits
+        case .integer(let i): return i.bits
+        }
+    }
+    public var codeCount: Int { 1 << bits }
+    public var codes: Range<Int> { 0 ..< codeCount }
+    public var isSigned: Bool {
+        switch kind {
+        case .float(let f): return f.signed
+        case .integer(let i): return i.signed
+        }
+    }
+    public var floatLayout: FloatFormat? { if case .float(let f) = kind { return f } else { return nil } }
+    public var integerLayout: IntegerFormat? { if case .integer(let i) = kind { return i } else { return nil } }
+
+    /// Hex digits used to print a code: two up to 8 bits, four above.
+    public var hexDigits: Int { bits <= 8 ? 2 : 4 }
+
+    /// `0xHH` (or `0xHHHH`), upper-case digits.
+    public func hex(_ code: Int) -> String {
+        let digits = String(code, radix: 16, uppercase: true)
+        return "0x" + String(repeating: "0", count: max(0, hexDigits - digits.count)) + digits
+    }
+
+    // MARK: Facts
+
+    public var infinityCodes: [Int] { codes.filter { if case .infinity = classifyCode($0) { return true } else { return false } } }
+    public var nanCodes: [Int] { codes.filter { classifyCode($0) == .nan } }
+
+    public func classifyCode(_ code: Int) -> CodeClass {
+        switch kind {
+        case .float(let f): return f.classify(code)
+        case .integer(let i):
+            let v = i.value(of: code)
+            return .finite(negative: v < 0, magnitude: abs(v))
+        }
+    }
+
+    public var maxFinite: Rational {
+        switch kind {
+        case .float(let f): return f.maxFinite
+        case .integer(let i): return Rational(i.maxValue)
+        }
+    }
+    /// The most negative finite value (0, or 2^-127 for E8M0, in unsigned formats).
+    public var minFinite: Rational {
+        switch kind {
+        case .float(let f): return f.signed ? -f.maxFinite : (f.hasZero ? .zero : f.minNormal)
+        case .integer(let i): return Rational(i.minValue)
+        }
+    }
+    public var minNormal: Rational? { floatLayout?.minNormal }
+    public var minSubnormal: Rational? { floatLayout?.minSubnormal }
+}

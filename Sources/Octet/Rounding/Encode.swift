@@ -1,0 +1,201 @@
+import OctetExact
+
+extension Format {
+    /// Converts an exact value to a code of this format: one correct rounding, then the overflow
+    /// policy applied to the rounded result. `Specs/formats.md` is the normative text; in short:
+    ///
+    /// 1. NaN → the format's NaN (sign kept where the format has NaNs of both signs);
+    ///    a format without NaN throws `EncodeError.nanNotRepresentable`.
+    /// 2. A finite value is rounded to the format's grid with the exponent unbounded above
+    ///    (`RoundingMode`), so overflow is decided on the rounded value.
+    /// 3. Zero results keep their sign where the format has -0, else are +0.
+    /// 4. Out-of-range results and ±Inf follow `OverflowPolicy`. Directed modes that move toward
+    ///    zero on that side (RTZ; RDOWN above, RUP below) give the finite extreme instead of Inf
+    ///    or NaN, and RTO gives the one of {max, Inf} whose code is odd (max when there is no Inf).
+    /// 5. Unsigned formats treat a negative value that does not round to zero as out of range at
+    ///    the bottom: `saturate`/`propagate` give the smallest value, the others NaN (where the
+    ///    format has one), except for modes that round such a value toward zero.
+    /// 6. Formats without zero (E8M0): positive values below the smallest value give the smallest
+    ///    value; zero itself is out of range at the bottom, like a negative value.
+    /// 7. Integer formats round to an integer with the same modes, then saturate under every policy.
+    public func encode(_ x: ExactValue, rounding: RoundingMode = .rne, overflow: OverflowPolicy = .saturate,
+                       random: StochasticBits? = nil) throws(EncodeError) -> Encoded {
+        if rounding == .sr && random == nil { throw .missingRandomBits }
+        switch kind {
+        case .integer(let i):
+            return try Self.encodeInteger(x, i, rounding: rounding, random: random)
+        case .float(let f):
+            return try Self.encodeFloat(x, f, name: name, rounding: rounding, overflow: overflow, random: random)
+        }
+    }
+
+    /// Rounds `a / 2^q` (a > 0) to an integer: the significand of `|x|` at scale `2^q`.
+    /// `lowerIsEven` tells whether the code of the lower neighbour (the truncated significand
+    /// `t`) is even. Returns the rounded integer and whether it differs from `a / 2^q`.
+    static func roundScaled(_ a: Rational, scale q: Int, negative: Bool, mode: RoundingMode,
+                            random: StochasticBits?, lowerIsEven: (BigInt) -> Bool) -> (BigInt, Bool) {
+        let num = q <= 0 ? a.numerator << -q : a.numerator
+        let den = q > 0 ? a.denominator << q : a.denominator
+        let (t, r) = num.floorDivided(by: den)
+        if r.isZero { return (t, false) }
+        let twice = r << 1
+        let away: Bool
+        switch mode {
+        case .rtz: away = false
+        case .rup: away = !negative
+        case .rdown: away = negative
+        case .rna: away = twice >= den
+        case .rne: away = twice > den || (twice == den && !lowerIsEven(t))
+        case .rto: away = lowerIsEven(t)
+        case .sr:
+            let bits = random!   // checked by `encode`
+            let kept = (r << bits.count).floorDivided(by: den).quotient   // floor(ν · 2^N)
+            away = kept + BigInt(bits.value) >= BigInt(1) << bits.count
+        }
+        return (away ? t + BigInt(1) : t, true)
+    }
+
+    private static func encodeInteger(_ x: ExactValue, _ f: IntegerFormat, rounding: RoundingMode,
+                                      random: StochasticBits?) throws(EncodeError) -> Encoded {
+        switch x {
+        case .nan:
+            throw .nanNotRepresentable(format: f.signed ? "int\(f.bits)" : "uint\(f.bits)")
+        case .infinity(let negative):
+            return Encoded(code: f.code(of: negative ? f.minValue : f.maxValue), flags: .inexact)
+        case .zero:
+            return Encoded(code: 0, flags: [])
+        case .number(let r):
+            let negative = r.isNegative
+            let (t, inexact) = roundScaled(r.magnitude, scale: 0, negative: negative, mode: rounding,
+                                           random: random, lowerIsEven: { !$0.isOdd })
+            let v = negative ? -t : t
+            var flags: ExceptionFlags = inexact ? .inexact : []
+            if v > BigInt(f.maxValue) {
+                flags.formUnion([.overflow, .inexact])
+                return Encoded(code: f.code(of: f.maxValue), flags: flags)
+            }
+            if v < BigInt(f.minValue) {
+                flags.formUnion([.overflow, .inexact])
+                return Encoded(code: f.code(of: f.minValue), flags: flags)
+            }
+            return Encoded(code: f.code(of: v.asInt!), flags: flags)
+        }
+    }
+
+    private static func encodeFloat(_ x: ExactValue, _ f: FloatFormat, name: String, rounding: RoundingMode,
+                                    overflow: OverflowPolicy, random: StochasticBits?) throws(EncodeError) -> Encoded {
+        let maxCode = f.maxFiniteMagnitude
+        /// The code of the smallest value of an unsigned format (0, or 2^-127 for E8M0: both code 0).
+        let lowestUnsignedCode = 0
+
+        /// Result for a value beyond the top of the range (sign `negative`).
+        func beyondMax(negative: Bool, fromInfinity: Bool) throws(EncodeError) -> Encoded {
+            let sign = negative ? f.signBit : 0
+            let maxResult = Encoded(code: sign | maxCode, flags: fromInfinity ? .inexact : [.overflow, .inexact])
+            let special: Int?
+            switch overflow {
+            case .saturate:
+                return maxResult
+            case .propagate:
+                guard fromInfinity else { return maxResult }
+                special = f.infinityCode(negative: negative) ?? f.nanCode(negative: negative)
+            case .nonsaturate, .ovfinf:
+                if !fromInfinity {
+                    if rounding.isTowardZero(negative: negative) { return maxResult }
+                    if rounding == .rto {
+                        // Inf is the code after max: round to odd picks whichever code is odd.
+                        if let inf = f.infinityCode(negative: negative), (inf & f.magnitudeMask) & 1 == 1, maxCode & 1 == 0 {
+                            return Encoded(code: inf, flags: [.overflow, .inexact])
+                        }
+                        return maxResult
+                    }
+                }
+                special = overflow == .ovfinf ? f.infinityCode(negative: negative)
+                                              : (f.infinityCode(negative: negative) ?? f.nanCode(negative: negative))
+            }
+            guard let code = special else { return maxResult }
+            var flags: ExceptionFlags = fromInfinity ? [] : [.overflow, .inexact]
+            if f.classify(code) == .nan { flags.insert(.invalid) }
+            return Encoded(code: code, flags: flags)
+        }
+
+        /// Result for a value below the bottom of an unsigned or zero-less format: a negative
+        /// value that does not round to zero, -Inf, or zero in a format without zero.
+        func belowMin(towardZero: Bool, fromInfinity: Bool, isZero: Bool) -> Encoded {
+            let lowest = Encoded(code: lowestUnsignedCode, flags: isZero ? .inexact : (fromInfinity ? .inexact : [.overflow, .inexact]))
+            switch overflow {
+            case .saturate:
+                return lowest
+            case .propagate:
+                guard fromInfinity, let nan = f.nanCode(negative: true) else { return lowest }
+                return Encoded(code: nan, flags: .invalid)
+            case .nonsaturate, .ovfinf:
+                if towardZero && !fromInfinity && !isZero { return lowest }
+                guard let nan = f.nanCode(negative: true) else { return lowest }
+                return Encoded(code: nan, flags: (fromInfinity || isZero) ? .invalid : [.invalid, .overflow, .inexact])
+            }
+        }
+
+        switch x {
+        case .nan(let negative):
+            guard let code = f.nanCode(negative: negative) else { throw .nanNotRepresentable(format: name) }
+            return Encoded(code: code, flags: [])
+
+        case .infinity(let negative):
+            if negative && !f.signed { return belowMin(towardZero: false, fromInfinity: true, isZero: false) }
+            return try beyondMax(negative: negative, fromInfinity: true)
+
+        case .zero(let negative):
+            guard f.hasZero else { return belowMin(towardZero: false, fromInfinity: false, isZero: true) }
+            return Encoded(code: negative && f.hasNegativeZero ? f.signBit : 0, flags: [])
+
+        case .number(let r):
+            let negative = r.isNegative
+            let a = r.magnitude
+            let e = a.floorLog2
+            let tiny = e < f.minExponent
+            if tiny && !f.hasZero && !negative {
+                // Nothing lies below the smallest value: every mode gives it.
+                return Encoded(code: 0, flags: [.underflow, .inexact])
+            }
+            let q = max(e, f.minExponent) - f.mantissaBits
+            let bias = f.bias
+            let lowerIsEven: (BigInt) -> Bool = f.mantissaBits > 0
+                ? { !$0.isOdd }
+                : { $0.isZero || (q + bias) & 1 == 0 }
+            let (t, inexact) = roundScaled(a, scale: q, negative: negative, mode: rounding, random: random,
+                                           lowerIsEven: lowerIsEven)
+            var flags: ExceptionFlags = inexact ? .inexact : []
+            if tiny && inexact { flags.insert(.underflow) }
+
+            if t.isZero {
+                if !f.hasZero {   // only negative values get here
+                    return belowMin(towardZero: rounding.isTowardZero(negative: true), fromInfinity: false, isZero: true)
+                }
+                return Encoded(code: negative && f.hasNegativeZero ? f.signBit : 0, flags: flags)
+            }
+            if negative && !f.signed {
+                return belowMin(towardZero: rounding.isTowardZero(negative: true), fromInfinity: false, isZero: false)
+            }
+
+            let m = f.mantissaBits
+            let length = t.bitLength
+            let resultExponent = q + length - 1
+            let magnitude: Int
+            if f.subnormals && resultExponent < f.minExponent {
+                magnitude = t.asInt!                          // subnormal: exponent field 0
+            } else {
+                let expField = resultExponent + bias
+                // t has m+1 bits, or m+2 after a carry (then it is exactly 2^(m+1)).
+                let significand = (t >> (length - 1 - m)).asInt!
+                let fraction = significand - (1 << m)
+                guard expField <= f.maxExponentField else {
+                    return try beyondMax(negative: negative, fromInfinity: false)
+                }
+                magnitude = expField << m | fraction
+            }
+            guard magnitude <= maxCode else { return try beyondMax(negative: negative, fromInfinity: false) }
+            return Encoded(code: (negative ? f.signBit : 0) | magnitude, flags: flags)
+        }
+    }
+}
