@@ -51,6 +51,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "OctetCLITests",
+            dependencies: ["octet", "Octet"]
+        ),
+        .testTarget(
             name: "OctetTests",
             dependencies: [
                 "Octet",
