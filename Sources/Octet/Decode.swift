@@ -6,7 +6,7 @@ public struct CodeRangeError: Error, Sendable, Equatable, CustomStringConvertibl
     public let format: String
     public let bits: Int
     public var description: String {
-        "code \(code < 0 ? "\(code)" : "0x" + String(code, radix: 16, uppercase: true)) is out of range for \(format) (\(bits) bits: 0x0…0x\(String((1 << bits) - 1, radix: 16, uppercase: true)))"
+        "code 0x\(String(UInt64(bitPattern: Int64(code)), radix: 16, uppercase: true)) is out of range for \(format) (\(bits) bits: 0x0…0x\(String((1 << bits) - 1, radix: 16, uppercase: true)))"
     }
 }
 
@@ -14,7 +14,7 @@ extension Format {
     /// The exact value of a code: a rational, ±0, ±Inf or NaN (NaN codes all decode to NaN with the
     /// code's sign bit, which only matters for formats that keep signed NaNs).
     public func decode(_ code: Int) throws(CodeRangeError) -> ExactValue {
-        guard codes.contains(code) else { throw CodeRangeError(code: code, format: name, bits: bits) }
+        guard contains(code: code) else { throw CodeRangeError(code: code, format: name, bits: bits) }
         return value(ofCode: code)
     }
 
@@ -39,10 +39,11 @@ extension Format {
     public func parseCode(_ text: String) throws(CodeParseError) -> Int {
         var digits = Substring(text)
         if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
-        guard !digits.isEmpty, digits.count <= 8, digits.allSatisfy(\.isHexDigit), let v = Int(digits, radix: 16) else {
+        guard !digits.isEmpty, digits.count <= 16, digits.allSatisfy(\.isHexDigit), let u = UInt64(digits, radix: 16) else {
             throw CodeParseError(input: text, reason: "not a hex code (expected e.g. 0x7E)")
         }
-        guard codes.contains(v) else {
+        let v = Int(Int64(bitPattern: u))
+        guard contains(code: v) else {
             throw CodeParseError(input: text, reason: CodeRangeError(code: v, format: name, bits: bits).description)
         }
         return v

@@ -113,7 +113,10 @@ struct DecodeCommand: ParsableCommand {
                 throw CLIError("argument \(i + 1): \(error.description)")
             }
         }
-        if codes.isEmpty { list = Array(f.codes) }
+        if codes.isEmpty {
+            guard f.isEnumerable else { throw CLIError("\(f.name) has \(f.bits)-bit codes: name the codes to decode") }
+            list = Array(f.codes)
+        }
         var out = ""
         for c in list {
             out += "\(f.hex(c)) \(f.value(ofCode: c))\n"
@@ -217,6 +220,7 @@ struct DescribeCommand: ParsableCommand {
 
     func run() throws {
         let f = try lookUpFormat(format)
+        guard f.isEnumerable else { throw CLIError("\(f.name) has \(f.bits)-bit codes, too many to describe one by one") }
         let facts = f.facts
         var out = "\(f.name)\n"
         if !f.aliases.isEmpty { out += "  aliases:        \(f.aliases.joined(separator: ", "))\n" }

@@ -23,7 +23,8 @@ public enum SpecialEncoding: String, Sendable, Hashable, CaseIterable {
     case none
 }
 
-/// A binary floating-point format of up to 16 bits, described as data.
+/// A binary floating-point format of up to 64 bits, described as data. Formats of up to 16 bits
+/// can be enumerated code by code; wider ones (binary32, binary64) serve as output formats.
 ///
 /// A non-special code with sign s, exponent field E and mantissa field M has the value
 /// `(-1)^s · 2^(E - bias) · (1 + M/2^m)` when E ≥ 1 (or always, when `subnormals` is false) and
@@ -41,8 +42,8 @@ public struct FloatFormat: Sendable, Hashable {
     public init(signed: Bool, exponentBits: Int, mantissaBits: Int, bias: Int,
                 subnormals: Bool = true, specials: SpecialEncoding) throws(FormatError) {
         let bits = (signed ? 1 : 0) + exponentBits + mantissaBits
-        guard exponentBits >= 1, mantissaBits >= 0, bits >= 2, bits <= 16 else {
-            throw .invalid("a float format needs at least 1 exponent bit and 2 to 16 bits in all (got e\(exponentBits)m\(mantissaBits)\(signed ? "" : " unsigned"))")
+        guard exponentBits >= 1, exponentBits <= 15, mantissaBits >= 0, bits >= 2, bits <= 64 else {
+            throw .invalid("a float format needs 1 to 15 exponent bits and 2 to 64 bits in all (got e\(exponentBits)m\(mantissaBits)\(signed ? "" : " unsigned"))")
         }
         guard abs(bias) <= 1 << 20 else { throw .invalid("bias \(bias) is out of range (|bias| ≤ 2^20)") }
         switch specials {
@@ -74,7 +75,7 @@ public struct FloatFormat: Sendable, Hashable {
     /// Precision P: significand bits including the implicit one.
     public var precision: Int { mantissaBits + 1 }
     /// Mask of the magnitude (exponent and mantissa) bits.
-    public var magnitudeMask: Int { (1 << (exponentBits + mantissaBits)) - 1 }
+    public var magnitudeMask: Int { Int.max >> (63 - (exponentBits + mantissaBits)) }
     public var signBit: Int { signed ? 1 << (exponentBits + mantissaBits) : 0 }
     public var codeCount: Int { 1 << bits }
 

@@ -43,8 +43,15 @@ public struct Format: Sendable, Hashable {
         case .integer(let i): return i.bits
         }
     }
-    public var codeCount: Int { 1 << bits }
+    /// Whether every code can be listed (decode-all, describe, exhaustive tests): up to 16 bits.
+    public var isEnumerable: Bool { bits <= 16 }
+    /// The number of codes; only meaningful for enumerable formats.
+    public var codeCount: Int { isEnumerable ? 1 << bits : 0 }
     public var codes: Range<Int> { 0 ..< codeCount }
+    /// Whether `code` is a code of this format (as an unsigned bit pattern held in an Int).
+    public func contains(code: Int) -> Bool {
+        bits >= 64 || (code >= 0 && code >> bits == 0)
+    }
     public var isSigned: Bool {
         switch kind {
         case .float(let f): return f.signed
@@ -54,18 +61,22 @@ public struct Format: Sendable, Hashable {
     public var floatLayout: FloatFormat? { if case .float(let f) = kind { return f } else { return nil } }
     public var integerLayout: IntegerFormat? { if case .integer(let i) = kind { return i } else { return nil } }
 
-    /// Hex digits used to print a code: two up to 8 bits, four above.
-    public var hexDigits: Int { bits <= 8 ? 2 : 4 }
+    /// Hex digits used to print a code: two up to 8 bits, four up to 16, then eight or sixteen.
+    public var hexDigits: Int { bits <= 8 ? 2 : bits <= 16 ? 4 : bits <= 32 ? 8 : 16 }
 
-    /// `0xHH` (or `0xHHHH`), upper-case digits.
+    /// `0xHH` (or `0xHHHH`, …), upper-case digits; the code is read as an unsigned bit pattern.
     public func hex(_ code: Int) -> String {
-        let digits = String(code, radix: 16, uppercase: true)
+        let digits = String(UInt64(bitPattern: Int64(code)), radix: 16, uppercase: true)
         return "0x" + String(repeating: "0", count: max(0, hexDigits - digits.count)) + digits
     }
 
     // MARK: Facts
 
-    public var infinityCodes: [Int] { codes.filter { if case .infinity = classifyCode($0) { return true } else { return false } } }
+    public var infinityCodes: [Int] {
+        guard let f = floatLayout else { return [] }
+        return [false, true].compactMap { f.infinityCode(negative: $0) }.sorted().reduce(into: []) { if $0.last != $1 { $0.append($1) } }
+    }
+    /// Every NaN code (enumerable formats only; empty otherwise).
     public var nanCodes: [Int] { codes.filter { classifyCode($0) == .nan } }
 
     public func classifyCode(_ code: Int) -> CodeClass {

@@ -1,12 +1,13 @@
 import OctetExact
 
-/// A two's-complement (signed) or unsigned integer format of 1 to 16 bits.
+/// A two's-complement (signed) or unsigned integer format of 1 to 32 bits (up to 16 can be
+/// enumerated; int32 serves as an accumulator and output format).
 public struct IntegerFormat: Sendable, Hashable {
     public let bits: Int
     public let signed: Bool
 
     public init(bits: Int, signed: Bool) throws(FormatError) {
-        guard (1...16).contains(bits) else { throw .invalid("integer formats have 1 to 16 bits (got \(bits))") }
+        guard (1...32).contains(bits) else { throw .invalid("integer formats have 1 to 32 bits (got \(bits))") }
         self.bits = bits
         self.signed = signed
     }

@@ -13,9 +13,20 @@ public enum FormatRegistry {
         return try FormatSpelling.parse(name)
     }
 
+    /// IEEE 754 interchange formats and bfloat16: inputs and outputs of arithmetic (accumulators,
+    /// `--out`), named like the rest but not listed by `octet formats`, which lists the narrow ones.
+    public static let interchange: [Format] = [
+        float("binary16", ["fp16", "float16", "half"], spec: "IEEE 754 binary16", e: 5, m: 10, bias: 15, specials: .ieee),
+        float("bfloat16", ["bf16"], spec: "bfloat16 (binary32's exponent, 7 mantissa bits)", e: 8, m: 7, bias: 127, specials: .ieee),
+        float("binary32", ["fp32", "float32", "float"], spec: "IEEE 754 binary32", e: 8, m: 23, bias: 127, specials: .ieee),
+        float("binary64", ["fp64", "float64", "double"], spec: "IEEE 754 binary64", e: 11, m: 52, bias: 1023, specials: .ieee),
+        integer("int16", ["s16"], bits: 16, signed: true),
+        integer("int32", ["s32"], bits: 32, signed: true),
+    ]
+
     static let byName: [String: Format] = {
         var table: [String: Format] = [:]
-        for f in all {
+        for f in all + interchange {
             for n in [f.name] + f.aliases {
                 precondition(table[n.lowercased()] == nil, "duplicate format name \(n)")
                 table[n.lowercased()] = f
