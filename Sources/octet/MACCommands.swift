@@ -1,0 +1,127 @@
+import ArgumentParser
+import Octet
+import OctetExact
+
+struct MACCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mac",
+        abstract: "Dot products of code vectors under an accumulator model.",
+        discussion: """
+        Reads lines `A B` from standard input, where A and B are comma-separated hex codes of \
+        equal length (e.g. `0x38,0x40 0x38,0xB8`). Prints `EXACT 0xHH…` per line: the exact dot \
+        product as a terminating decimal, then the code of the model's result in the output \
+        format. MODEL: exact, kulisch, kulisch:W, kulisch:W:LSB, fp32:sequential, fp32:pairwise, \
+        fp32:lanes8, fp16:sequential, bf16:sequential (append ,fused for FMA accumulation, \
+        ,rounding=MODE, ,overflow=POLICY), truncated:hopper-fp8, truncated:deepseek-v3, \
+        truncated:blackwell-fp8, truncated:volta-fp16, truncated:g<G>n<N>[,out=F,rounding=M,promote=K]. \
+        See Specs/accumulation.md.
+        """)
+
+    @Option(name: .customLong("a"), help: "Format of the A codes.")
+    var aFormat: String
+    @Option(name: .customLong("b"), help: "Format of the B codes.")
+    var bFormat: String
+    @Option(name: .customLong("acc"), help: "Accumulator model (default exact).")
+    var model: String = "exact"
+    @Option(name: .customLong("out"), help: "Output format (default binary32).")
+    var out: String = "binary32"
+    @Option(help: "Rounding of the final conversion.")
+    var rounding: RoundingMode = .rne
+    @Option(help: "Overflow policy of the final conversion.")
+    var overflow: OverflowPolicy = .saturate
+
+    func validate() throws {
+        if rounding == .sr { throw ValidationError("mac does not take --rounding sr (no random bits per line)") }
+    }
+
+    func run() throws {
+        let af = try lookUpFormat(aFormat), bf = try lookUpFormat(bFormat), of = try lookUpFormat(out)
+        let m: AccumulatorModel
+        do { m = try AccumulatorModel.parse(model) } catch { throw CLIError(error.description) }
+        var lineNumber = 0
+        while let line = readLine() {
+            lineNumber += 1
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            if fields.isEmpty { continue }
+            guard fields.count == 2 else {
+                throw CLIError("line \(lineNumber): '\(line)': expected two comma-separated code lists `A B`")
+            }
+            let a = try parseCodes(String(fields[0]), af, lineNumber)
+            let b = try parseCodes(String(fields[1]), bf, lineNumber)
+            guard a.count == b.count else {
+                throw CLIError("line \(lineNumber): A has \(a.count) codes and B has \(b.count)")
+            }
+            let r: DotResult
+            do { r = try Dot.compute(a, af, b, bf, model: m, output: of, rounding: rounding, overflow: overflow) } catch {
+                throw CLIError("line \(lineNumber): \(error.description)")
+            }
+            print("\(r.exact.exactValue) \(of.hex(r.output.code))")
+        }
+    }
+
+    func parseCodes(_ text: String, _ f: Format, _ line: Int) throws -> [Int] {
+        var codes: [Int] = []
+        for (i, t) in text.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+            do { codes.append(try f.parseCode(String(t))) } catch {
+                throw CLIError("line \(line), element \(i + 1): \(error.description)")
+            }
+        }
+        return codes
+    }
+}
+
+struct KulischCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kulisch",
+        abstract: "Derive the minimal exact fixed-point accumulator for two formats.",
+        discussion: """
+        Prints the register that holds every sum of up to N products exactly: its width in bits \
+        (two's complement, sign included), the weights of its LSB and of its top (sign) bit as \
+        powers of two, and the product range that determines them. The derivation is checked by \
+        enumerating every product. --json prints one object with width_bits, lsb_exponent, \
+        msb_exponent, max_abs_product, min_abs_product (exact decimals as strings), terms, \
+        terms_log2, a, b, enumerated_width_bits.
+        """)
+
+    @Option(name: .customLong("a"), help: "Format of the A operands.")
+    var aFormat: String
+    @Option(name: .customLong("b"), help: "Format of the B operands.")
+    var bFormat: String
+    @Option(help: "Number of terms N the register must hold (rounded up to a power of two).")
+    var terms: Int = 4096
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let af = try lookUpFormat(aFormat), bf = try lookUpFormat(bFormat)
+        guard terms >= 1, terms <= 1 << 40 else { throw CLIError("--terms must be 1…2^40 (got \(terms))") }
+        let v = Dot.termsLog2(terms)
+        let d = KulischDerivation.derive(af, bf, termsLog2: v)
+        var enumeratedWidth: Int?
+        if af.isEnumerable && bf.isEnumerable && af.bits <= 8 && bf.bits <= 8 {
+            let e = KulischDerivation.enumerate(af, bf, termsLog2: v)
+            guard e == d else { throw CLIError("internal check failed: derived \(d) but enumerated \(e)") }
+            enumeratedWidth = e.register.width
+        }
+        let maxP = ExactValue(d.maxAbsProduct).description, minP = ExactValue(d.minAbsProduct).description
+        if json {
+            print(JSON.object([
+                ("a", .string(af.name)), ("b", .string(bf.name)),
+                ("terms", .number(String(terms))), ("terms_log2", .number(String(v))),
+                ("width_bits", .number(String(d.register.width))),
+                ("lsb_exponent", .number(String(d.register.lsbExponent))),
+                ("msb_exponent", .number(String(d.register.msbExponent))),
+                ("max_abs_product", .string(maxP)), ("min_abs_product", .string(minP)),
+                ("enumerated_width_bits", enumeratedWidth.map { .number(String($0)) } ?? .null),
+            ]).rendered())
+            return
+        }
+        print("\(af.name) × \(bf.name), up to 2^\(v) terms")
+        print("  width:            \(d.register.width) bits (two's complement, sign included)")
+        print("  LSB weight:       2^\(d.register.lsbExponent)")
+        print("  MSB (sign) weight: 2^\(d.register.msbExponent)")
+        print("  max |a·b|:        \(maxP)")
+        print("  min |a·b| > 0:    \(minP)")
+        if let w = enumeratedWidth { print("  enumerated:       \(w) bits, from every product of the two formats (agrees)") }
+    }
+}
