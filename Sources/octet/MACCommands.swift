@@ -125,3 +125,36 @@ struct KulischCommand: ParsableCommand {
         if let w = enumeratedWidth { print("  enumerated:       \(w) bits, from every product of the two formats (agrees)") }
     }
 }
+
+struct AccumulationErrorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accumulation-error",
+        abstract: "Measure an accumulator model against the exact dot product on random vectors.",
+        discussion: """
+        Generates DOTS pairs of vectors of LENGTH approximately Gaussian values (Irwin–Hall, exact \
+        arithmetic, SplitMix64 seeded by SEED) rounded into FORMAT, accumulates each with MODEL, \
+        and prints the maximum and mean relative error |model − exact| / |exact|.
+        """)
+
+    @Option(name: .customLong("acc"), help: "Accumulator model.")
+    var model: String = "truncated:hopper-fp8"
+    @Option(help: "Input format of both vectors.")
+    var format: String = "float8_e4m3fn"
+    @Option(help: "Number of dot products.")
+    var dots: Int = 1000
+    @Option(help: "Length of each dot product.")
+    var length: Int = 4096
+    @Option(help: "Seed.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        let f = try lookUpFormat(format)
+        let m: AccumulatorModel
+        do { m = try AccumulatorModel.parse(model) } catch { throw CLIError(error.description) }
+        guard dots >= 1, length >= 1, dots <= 1_000_000, length <= 1 << 20 else { throw CLIError("--dots and --length must be positive (and at most 10^6 and 2^20)") }
+        let r = try AccumulationExperiment.run(model: m, format: f, dots: dots, length: length, seed: seed)
+        print("model \(model), \(f.name), \(r.dots) dot products of length \(r.length), seed \(seed)")
+        print("max relative error:  \(r.maxRelativeError) (dot \(r.worstIndex))")
+        print("mean relative error: \(r.meanRelativeError)")
+    }
+}
