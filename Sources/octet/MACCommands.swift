@@ -126,6 +126,8 @@ struct KulischCommand: ParsableCommand {
     }
 }
 
+extension AccumulationExperiment.Distribution: ExpressibleByArgument {}
+
 struct AccumulationErrorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accumulation-error",
@@ -146,15 +148,18 @@ struct AccumulationErrorCommand: ParsableCommand {
     var length: Int = 4096
     @Option(help: "Seed.")
     var seed: UInt64 = 1
+    @Option(help: "Input distribution: gaussian (Irwin–Hall, cancelling sums) or uniform (on [0, 1)).")
+    var distribution: AccumulationExperiment.Distribution = .gaussian
 
     func run() throws {
         let f = try lookUpFormat(format)
         let m: AccumulatorModel
         do { m = try AccumulatorModel.parse(model) } catch { throw CLIError(error.description) }
         guard dots >= 1, length >= 1, dots <= 1_000_000, length <= 1 << 20 else { throw CLIError("--dots and --length must be positive (and at most 10^6 and 2^20)") }
-        let r = try AccumulationExperiment.run(model: m, format: f, dots: dots, length: length, seed: seed)
-        print("model \(model), \(f.name), \(r.dots) dot products of length \(r.length), seed \(seed)")
-        print("max relative error:  \(r.maxRelativeError) (dot \(r.worstIndex))")
-        print("mean relative error: \(r.meanRelativeError)")
+        let r = try AccumulationExperiment.run(model: m, format: f, dots: dots, length: length, seed: seed, distribution: distribution)
+        print("model \(model), \(f.name), \(distribution.rawValue) inputs, \(r.dots) dot products of length \(r.length), seed \(seed)")
+        print("max relative error |model-exact|/|exact|:        \(r.maxRelativeError) (dot \(r.worstIndex))")
+        print("mean relative error:                             \(r.meanRelativeError)")
+        print("max normwise error |model-exact|/sum|a_i*b_i|:    \(r.maxNormwiseError)")
     }
 }
