@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .library(name: "OctetExact", targets: ["OctetExact"]),
         .library(name: "Octet", targets: ["Octet"]),
+        .library(name: "OctetKernels", targets: ["OctetKernels"]),
         .executable(name: "octet", targets: ["octet"]),
     ],
     dependencies: [
@@ -29,10 +30,17 @@ let package = Package(
         ),
         .target(name: "OctetExact", dependencies: ["CGMP"]),
         .target(name: "Octet", dependencies: ["OctetExact"]),
+        // Fast kernels: C with per-function AVX2 and runtime dispatch, never GMP.
+        .target(name: "COctetKernels"),
+        .target(name: "OctetKernels", dependencies: ["COctetKernels"]),
+        // Describes reference formats to the kernels (the only place both meet, besides tests).
+        .target(name: "OctetKernelsBridge", dependencies: ["Octet", "OctetKernels"]),
         .executableTarget(
             name: "octet",
             dependencies: [
                 "Octet",
+                "OctetKernels",
+                "OctetKernelsBridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +61,15 @@ let package = Package(
         .testTarget(
             name: "OctetCLITests",
             dependencies: ["octet", "Octet"]
+        ),
+        .testTarget(
+            name: "OctetKernelsTests",
+            dependencies: [
+                "Octet",
+                "OctetKernels",
+                "OctetKernelsBridge",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "OctetTests",

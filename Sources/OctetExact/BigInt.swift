@@ -186,6 +186,17 @@ public struct BigInt: @unchecked Sendable {
         make { __gmpz_gcd($0, a.storage.z, b.storage.z) }
     }
 
+    /// `self = remaining · factor^count` with `remaining` not divisible by `factor`, by GMP's
+    /// `mpz_remove` (subquadratic; dividing once per factor is quadratic in the size).
+    /// Precondition: factor ≥ 2. Zero has no factors to remove: it returns (0, 0).
+    func removingAllFactors(_ factor: BigInt) -> (remaining: BigInt, count: Int) {
+        precondition(factor > BigInt(1), "removingAllFactors needs a factor of at least 2")
+        if isZero { return (self, 0) }
+        var count = 0
+        let remaining = BigInt.make { count = Int(__gmpz_remove($0, storage.z, factor.storage.z)) }
+        return (remaining, count)
+    }
+
     /// `base^exponent` for small non-negative bases and exponents.
     @inlinable public static func power(_ base: UInt, _ exponent: Int) -> BigInt {
         precondition(exponent >= 0)

@@ -55,6 +55,50 @@ extension Format {
         return (away ? t + BigInt(1) : t, true)
     }
 
+    /// `(|r|'s odd significand, exponent)` when r is dyadic with a significand below 2^62.
+    static func smallDyadic(_ r: Rational) -> (UInt64, Int)? {
+        let d = r.denominator
+        guard d.isPowerOfTwo else { return nil }
+        let n = r.numerator
+        let bits = n.bitLength
+        guard bits <= 62 else { return nil }
+        let tz = n.trailingZeroBitCount ?? 0
+        return (n.lowWord >> UInt64(tz), tz - (d.bitLength - 1))
+    }
+
+    /// `roundScaled` for `mag · 2^k` in machine integers; `t` fits an Int for every float format.
+    static func roundSmall(_ mag: UInt64, k: Int, scale q: Int, negative: Bool, mode: RoundingMode,
+                           random: StochasticBits?, lowerIsEven: (Int) -> Bool) -> (Int, Bool) {
+        if k >= q { return (Int(mag << UInt64(k - q)), false) }   // exact: t < 2^54 for float formats
+        let s = q - k                                             // bits below the kept quantum
+        let t: UInt64 = s >= 64 ? 0 : mag >> UInt64(s)
+        let rem: UInt64 = s >= 64 ? mag : mag & ((1 << UInt64(s)) - 1)
+        if rem == 0 { return (Int(t), false) }
+        // Compare 2·rem with 2^s without overflow: rem < 2^62.
+        let above: Bool, tie: Bool
+        if s >= 64 { above = false; tie = false } else {
+            let twice = rem << 1, den = UInt64(1) << UInt64(s)
+            above = twice > den
+            tie = twice == den
+        }
+        let away: Bool
+        switch mode {
+        case .rtz: away = false
+        case .rup: away = !negative
+        case .rdown: away = negative
+        case .rna: away = above || tie
+        case .rne: away = above || (tie && !lowerIsEven(Int(t)))
+        case .rto: away = lowerIsEven(Int(t))
+        case .sr:
+            let bits = random!
+            let n = bits.count
+            let kept: UInt64
+            if s >= n { kept = s - n >= 64 ? 0 : rem >> UInt64(s - n) } else { kept = rem << UInt64(n - s) }
+            away = UInt128(kept) + UInt128(bits.value) >= UInt128(1) << UInt128(n)
+        }
+        return (Int(t) + (away ? 1 : 0), true)
+    }
+
     private static func encodeInteger(_ x: ExactValue, _ f: IntegerFormat, rounding: RoundingMode,
                                       random: StochasticBits?) throws(EncodeError) -> Encoded {
         switch x {
@@ -151,24 +195,43 @@ extension Format {
 
         case .number(let r):
             let negative = r.isNegative
-            let a = r.magnitude
-            let e = a.floorLog2
-            let tiny = e < f.minExponent
-            if tiny && !f.hasZero && !negative {
-                // Nothing lies below the smallest value: every mode gives it.
-                return Encoded(code: 0, flags: [.underflow, .inexact])
+            let e: Int
+            let t: Int
+            let inexact: Bool
+            let q: Int
+            if let (mag, k) = Self.smallDyadic(r) {
+                // Fast path, same rules in machine integers: |x| = mag · 2^k with mag < 2^62.
+                e = k + (UInt64.bitWidth - mag.leadingZeroBitCount) - 1
+                if e < f.minExponent && !f.hasZero && !negative {
+                    return Encoded(code: 0, flags: [.underflow, .inexact])
+                }
+                q = max(e, f.minExponent) - f.mantissaBits
+                (t, inexact) = Self.roundSmall(mag, k: k, scale: q, negative: negative, mode: rounding, random: random,
+                                               lowerIsEven: { f.mantissaBits > 0 ? $0 & 1 == 0 : ($0 == 0 || (q + f.bias) & 1 == 0) })
+            } else {
+                let a = r.magnitude
+                e = a.floorLog2
+                if e < f.minExponent && !f.hasZero && !negative {
+                    // Nothing lies below the smallest value: every mode gives it.
+                    return Encoded(code: 0, flags: [.underflow, .inexact])
+                }
+                q = max(e, f.minExponent) - f.mantissaBits
+                let bias = f.bias
+                let qq = q
+                let lowerIsEven: (BigInt) -> Bool = f.mantissaBits > 0
+                    ? { !$0.isOdd }
+                    : { $0.isZero || (qq + bias) & 1 == 0 }
+                let (big, ix) = roundScaled(a, scale: q, negative: negative, mode: rounding, random: random,
+                                            lowerIsEven: lowerIsEven)
+                t = big.asInt!   // at most 2^(M+1): M ≤ 52
+                inexact = ix
             }
-            let q = max(e, f.minExponent) - f.mantissaBits
             let bias = f.bias
-            let lowerIsEven: (BigInt) -> Bool = f.mantissaBits > 0
-                ? { !$0.isOdd }
-                : { $0.isZero || (q + bias) & 1 == 0 }
-            let (t, inexact) = roundScaled(a, scale: q, negative: negative, mode: rounding, random: random,
-                                           lowerIsEven: lowerIsEven)
+            let tiny = e < f.minExponent
             var flags: ExceptionFlags = inexact ? .inexact : []
             if tiny && inexact { flags.insert(.underflow) }
 
-            if t.isZero {
+            if t == 0 {
                 if !f.hasZero {   // only negative values get here
                     return belowMin(towardZero: rounding.isTowardZero(negative: true), fromInfinity: false, isZero: true)
                 }
@@ -179,15 +242,15 @@ extension Format {
             }
 
             let m = f.mantissaBits
-            let length = t.bitLength
+            let length = Int.bitWidth - t.leadingZeroBitCount
             let resultExponent = q + length - 1
             let magnitude: Int
             if f.subnormals && resultExponent < f.minExponent {
-                magnitude = t.asInt!                          // subnormal: exponent field 0
+                magnitude = t                                 // subnormal: exponent field 0
             } else {
                 let expField = resultExponent + bias
                 // t has m+1 bits, or m+2 after a carry (then it is exactly 2^(m+1)).
-                let significand = (t >> (length - 1 - m)).asInt!
+                let significand = t >> (length - 1 - m)
                 let fraction = significand - (1 << m)
                 guard expField <= f.maxExponentField else {
                     return try beyondMax(negative: negative, fromInfinity: false)

@@ -1,0 +1,217 @@
+/* binary32 -> narrow codes, one rounding (Specs/formats.md §4.2), scalar and AVX2.
+ *
+ * For |x| = sig · 2^(e-23) (sig with its implicit bit; binary32 subnormals have e = -126), the
+ * kept quantum is 2^(max(e, emin) - M), so the significand is shifted right by
+ * s = 23 - M + max(0, emin - e). The truncated code is ((max(e, emin) - emin) << M) + t, where t is
+ * the shifted significand: it counts values upward, so rounding up is code + 1, carries included,
+ * and "even" is the code's low bit — exactly the reference's CodeIsEven for every format. */
+#pragma STDC FP_CONTRACT OFF
+#include "octet_kernels.h"
+#include <string.h>
+#include <immintrin.h>
+
+int octet_cpu_avx2(void);
+
+static inline uint32_t convert_one(const octet_plan *p, uint32_t u, uint32_t r, size_t *invalid) {
+    const octet_format *f = &p->format;
+    uint32_t sign = u >> 31, a = u & 0x7FFFFFFFu;
+    if (a > 0x7F800000u) {
+        if (!p->has_nan) { (*invalid)++; return 0; }
+        return p->nan_code[sign];
+    }
+    if (a == 0x7F800000u) return p->inf_result[sign];
+    if (a == 0) return sign ? p->negative_zero_result : p->zero_input_result;
+    int E = (int)(a >> 23);
+    int e = (E ? E : 1) - 127;
+    uint32_t sig = (a & 0x7FFFFFu) | (E ? 0x800000u : 0u);
+    int M = f->mantissa_bits;
+    if (!f->subnormals && e < p->emin) {
+        if (sign && !f->is_signed) {
+            /* rounds to "zero", which E8M0 lacks, unless rounding moves it away */
+            return p->negative_zero_result;
+        }
+        return 0;   /* below the smallest value: the smallest value */
+    }
+    int d = p->emin - e; if (d < 0) d = 0;
+    int s = 23 - M + d; if (s > 25) s = 25;
+    uint32_t t = sig >> s, rem = sig & ((1u << s) - 1u);
+    int ee = e > p->emin ? e : p->emin;
+    uint32_t code = ((uint32_t)(ee - p->emin) << M) + t;
+    if (!f->subnormals) code -= 1u << M;
+    uint32_t up = 0;
+    if (p->rounding == OCTET_RNE) {
+        uint32_t half = 1u << (s - 1);
+        up = rem > half || (rem == half && (code & 1u));
+    } else if (p->rounding == OCTET_SR) {
+        int N = p->sr_bits;
+        uint32_t kept = s >= N ? (s - N >= 32 ? 0u : rem >> (s - N)) : rem << (N - s);
+        up = kept + r >= (1u << N);
+    }
+    code += up;
+    if (sign && !f->is_signed) return (f->subnormals && code == 0) ? p->negative_zero_result : p->below_range_result;
+    if (code > p->max_magnitude) return p->overflow_result[sign];
+    if (code == 0 && f->subnormals) return sign ? p->negative_zero_result : 0u;
+    return sign ? (p->sign_bit | code) : code;
+}
+
+static size_t convert_scalar(const octet_plan *p, const uint32_t *in, uint8_t *out, size_t n, const uint32_t *rbits) {
+    size_t invalid = 0;
+    for (size_t i = 0; i < n; i++) out[i] = (uint8_t)convert_one(p, in[i], rbits ? rbits[i] : 0u, &invalid);
+    return invalid;
+}
+
+/* Eight lanes of the same computation. Used for formats with subnormals (every FP8/FP6/FP4 format;
+ * E8M0 goes through the scalar path). */
+__attribute__((target("avx2")))
+static inline __m256i convert8(const octet_plan *p, __m256i u, __m256i r) {
+    const octet_format *f = &p->format;
+    const int M = f->mantissa_bits;
+    const __m256i one = _mm256_set1_epi32(1), zero = _mm256_setzero_si256();
+    __m256i neg = _mm256_srai_epi32(u, 31);                         /* all ones when negative */
+    __m256i a = _mm256_and_si256(u, _mm256_set1_epi32(0x7FFFFFFF));
+    __m256i E = _mm256_srli_epi32(a, 23);
+    __m256i e = _mm256_sub_epi32(_mm256_max_epi32(E, one), _mm256_set1_epi32(127));
+    __m256i isnorm = _mm256_cmpgt_epi32(E, zero);
+    __m256i sig = _mm256_or_si256(_mm256_and_si256(a, _mm256_set1_epi32(0x7FFFFF)),
+                                  _mm256_and_si256(isnorm, _mm256_set1_epi32(0x800000)));
+    __m256i emin = _mm256_set1_epi32(p->emin);
+    __m256i d = _mm256_max_epi32(_mm256_sub_epi32(emin, e), zero);
+    __m256i s = _mm256_min_epi32(_mm256_add_epi32(_mm256_set1_epi32(23 - M), d), _mm256_set1_epi32(25));
+    __m256i t = _mm256_srlv_epi32(sig, s);
+    __m256i rem = _mm256_sub_epi32(sig, _mm256_sllv_epi32(t, s));
+    __m256i ee = _mm256_max_epi32(e, emin);
+    __m256i code = _mm256_add_epi32(_mm256_sll_epi32(_mm256_sub_epi32(ee, emin), _mm_cvtsi32_si128(M)), t);
+    __m256i up = zero;
+    if (p->rounding == OCTET_RNE) {
+        __m256i half = _mm256_sllv_epi32(one, _mm256_sub_epi32(s, one));
+        __m256i gt = _mm256_cmpgt_epi32(rem, half);
+        __m256i eq = _mm256_and_si256(_mm256_cmpeq_epi32(rem, half), _mm256_cmpeq_epi32(_mm256_and_si256(code, one), one));
+        up = _mm256_and_si256(_mm256_or_si256(gt, eq), one);
+    } else if (p->rounding == OCTET_SR) {
+        __m256i N = _mm256_set1_epi32(p->sr_bits);
+        __m256i right = _mm256_srlv_epi32(rem, _mm256_sub_epi32(s, N));          /* counts >= 32 give 0 */
+        __m256i left = _mm256_sllv_epi32(rem, _mm256_sub_epi32(N, s));
+        __m256i kept = _mm256_blendv_epi8(left, right, _mm256_cmpgt_epi32(s, _mm256_sub_epi32(N, one)));
+        __m256i sum = _mm256_add_epi32(kept, r);
+        up = _mm256_and_si256(_mm256_cmpgt_epi32(sum, _mm256_sub_epi32(_mm256_sllv_epi32(one, N), one)), one);
+    }
+    code = _mm256_add_epi32(code, up);
+    /* assemble: normal result, then the special cases by priority (lowest first) */
+    __m256i res = f->is_signed ? _mm256_or_si256(code, _mm256_and_si256(neg, _mm256_set1_epi32((int)p->sign_bit)))
+                               : _mm256_blendv_epi8(code, _mm256_set1_epi32((int)p->below_range_result), neg);
+    __m256i iszero = _mm256_cmpeq_epi32(code, zero);
+    res = _mm256_blendv_epi8(res, _mm256_and_si256(neg, _mm256_set1_epi32((int)p->negative_zero_result)), iszero);
+    __m256i ovf = _mm256_cmpgt_epi32(code, _mm256_set1_epi32((int)p->max_magnitude));
+    __m256i ovfv = _mm256_blendv_epi8(_mm256_set1_epi32((int)p->overflow_result[0]), _mm256_set1_epi32((int)p->overflow_result[1]), neg);
+    res = _mm256_blendv_epi8(res, ovfv, ovf);
+    __m256i isz = _mm256_cmpeq_epi32(a, zero);
+    __m256i zv = _mm256_blendv_epi8(_mm256_set1_epi32((int)p->zero_input_result), _mm256_set1_epi32((int)p->negative_zero_result), neg);
+    res = _mm256_blendv_epi8(res, zv, isz);
+    __m256i isinf = _mm256_cmpeq_epi32(a, _mm256_set1_epi32(0x7F800000));
+    __m256i infv = _mm256_blendv_epi8(_mm256_set1_epi32((int)p->inf_result[0]), _mm256_set1_epi32((int)p->inf_result[1]), neg);
+    res = _mm256_blendv_epi8(res, infv, isinf);
+    __m256i isnan = _mm256_cmpgt_epi32(a, _mm256_set1_epi32(0x7F800000));
+    __m256i nanv = _mm256_blendv_epi8(_mm256_set1_epi32((int)p->nan_code[0]), _mm256_set1_epi32((int)p->nan_code[1]), neg);
+    res = _mm256_blendv_epi8(res, nanv, isnan);
+    return res;
+}
+
+__attribute__((target("avx2")))
+static inline void store8(uint8_t *out, __m256i v) {
+    __m128i lo = _mm256_castsi256_si128(v), hi = _mm256_extracti128_si256(v, 1);
+    __m128i w = _mm_packus_epi32(lo, hi);
+    __m128i b = _mm_packus_epi16(w, w);
+    _mm_storel_epi64((__m128i *)out, b);
+}
+
+__attribute__((target("avx2")))
+static size_t convert_avx2(const octet_plan *p, const uint32_t *in, uint8_t *out, size_t n, const uint32_t *rbits) {
+    size_t i = 0, invalid = 0;
+    if (!p->has_nan) {   /* count NaNs the format cannot hold (rare: a scalar pre-pass) */
+        for (size_t k = 0; k < n; k++) invalid += (in[k] & 0x7FFFFFFFu) > 0x7F800000u;
+    }
+    if (p->rounding == OCTET_SR) {
+        for (; i + 8 <= n; i += 8) {
+            __m256i u = _mm256_loadu_si256((const __m256i *)(in + i));
+            __m256i r = _mm256_loadu_si256((const __m256i *)(rbits + i));
+            store8(out + i, convert8(p, u, r));
+        }
+    } else {
+        const __m256i r = _mm256_setzero_si256();
+        for (; i + 32 <= n; i += 32) {
+            __m256i c0 = convert8(p, _mm256_loadu_si256((const __m256i *)(in + i)), r);
+            __m256i c1 = convert8(p, _mm256_loadu_si256((const __m256i *)(in + i + 8)), r);
+            __m256i c2 = convert8(p, _mm256_loadu_si256((const __m256i *)(in + i + 16)), r);
+            __m256i c3 = convert8(p, _mm256_loadu_si256((const __m256i *)(in + i + 24)), r);
+            __m256i w01 = _mm256_packus_epi32(c0, c1), w23 = _mm256_packus_epi32(c2, c3);
+            __m256i b = _mm256_packus_epi16(w01, w23);
+            b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+            _mm256_storeu_si256((__m256i *)(out + i), b);
+        }
+        for (; i + 8 <= n; i += 8) store8(out + i, convert8(p, _mm256_loadu_si256((const __m256i *)(in + i)), r));
+    }
+    size_t dummy = 0;
+    for (; i < n; i++) out[i] = (uint8_t)convert_one(p, in[i], rbits ? rbits[i] : 0u, &dummy);
+    return invalid;
+}
+
+static size_t convert_bits(const octet_plan *p, const uint32_t *in, uint8_t *out, size_t n, const uint32_t *rbits) {
+    if (octet_has_avx2() && p->format.subnormals) return convert_avx2(p, in, out, n, rbits);
+    return convert_scalar(p, in, out, n, rbits);
+}
+
+size_t octet_convert_f32(const octet_plan *p, const float *in, uint8_t *out, size_t n, const uint32_t *rbits) {
+    return convert_bits(p, (const uint32_t *)(const void *)in, out, n, rbits);
+}
+
+/* Widen in blocks so the binary32 temporaries stay in L1. */
+#define BLOCK 1024
+
+__attribute__((target("avx2,f16c")))
+static void f16_to_f32_avx2(const uint16_t *in, uint32_t *out, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(in + i)));
+        _mm256_storeu_si256((__m256i *)(out + i), _mm256_castps_si256(v));
+    }
+    for (; i < n; i++) {
+        float fv = _cvtsh_ss(in[i]);
+        memcpy(&out[i], &fv, 4);
+    }
+}
+
+/* Exact binary16 -> binary32 widening in integer arithmetic (portable path). */
+static uint32_t f16_to_f32_bits(uint16_t h) {
+    uint32_t sign = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 0x1F, m = h & 0x3FF;
+    if (e == 0x1F) return sign | 0x7F800000u | (m << 13);
+    if (e == 0) {
+        if (m == 0) return sign;
+        int k = 0;
+        while (!(m & 0x400)) { m <<= 1; k++; }
+        return sign | ((uint32_t)(127 - 15 + 1 - k) << 23) | ((m & 0x3FF) << 13);
+    }
+    return sign | ((e + 127 - 15) << 23) | (m << 13);
+}
+
+size_t octet_convert_f16(const octet_plan *p, const uint16_t *in, uint8_t *out, size_t n, const uint32_t *rbits) {
+    uint32_t tmp[BLOCK];
+    size_t invalid = 0;
+    for (size_t i = 0; i < n; i += BLOCK) {
+        size_t m = n - i < BLOCK ? n - i : BLOCK;
+        if (octet_has_avx2()) f16_to_f32_avx2(in + i, tmp, m);
+        else for (size_t k = 0; k < m; k++) tmp[k] = f16_to_f32_bits(in[i + k]);
+        invalid += convert_bits(p, tmp, out + i, m, rbits ? rbits + i : NULL);
+    }
+    return invalid;
+}
+
+size_t octet_convert_bf16(const octet_plan *p, const uint16_t *in, uint8_t *out, size_t n, const uint32_t *rbits) {
+    uint32_t tmp[BLOCK];
+    size_t invalid = 0;
+    for (size_t i = 0; i < n; i += BLOCK) {
+        size_t m = n - i < BLOCK ? n - i : BLOCK;
+        for (size_t k = 0; k < m; k++) tmp[k] = (uint32_t)in[i + k] << 16;
+        invalid += convert_bits(p, tmp, out + i, m, rbits ? rbits + i : NULL);
+    }
+    return invalid;
+}

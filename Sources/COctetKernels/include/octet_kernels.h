@@ -1,0 +1,139 @@
+/* Octet fast kernels: C with AVX2 paths chosen at run time and portable scalar fallbacks.
+ *
+ * Every kernel implements, bit for bit, an operation of the Octet reference (Specs/formats.md,
+ * Specs/accumulation.md); the doc comment of each says which. The kernels never depend on GMP:
+ * formats are described by plain data (octet_format), built by the caller. */
+#ifndef OCTET_KERNELS_H
+#define OCTET_KERNELS_H
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Special-value encodings, as in Specs/formats.md §2.1. */
+typedef enum {
+    OCTET_SPECIALS_IEEE = 0,
+    OCTET_SPECIALS_FN = 1,
+    OCTET_SPECIALS_FNUZ = 2,
+    OCTET_SPECIALS_P3109E = 3,
+    OCTET_SPECIALS_NAN_TOP = 4,
+    OCTET_SPECIALS_INF_NAN_TOP = 5,
+    OCTET_SPECIALS_NONE = 6
+} octet_specials;
+
+/* A floating-point format of at most 8 bits. */
+typedef struct {
+    int is_signed;
+    int exponent_bits;
+    int mantissa_bits;
+    int bias;
+    int subnormals;      /* 0: exponent field 0 is a normal binade and there is no zero (E8M0) */
+    octet_specials specials;
+} octet_format;
+
+typedef enum { OCTET_RNE = 0, OCTET_RTZ = 1, OCTET_SR = 2 } octet_rounding;
+typedef enum { OCTET_SATURATE = 0, OCTET_NONSATURATE = 1, OCTET_PROPAGATE = 2, OCTET_OVFINF = 3 } octet_overflow;
+
+/* A conversion plan: everything a conversion loop needs, precomputed from the format, the rounding
+ * mode and the overflow policy. Build it once with octet_plan_init; it is plain data. */
+typedef struct {
+    octet_format format;
+    octet_rounding rounding;
+    octet_overflow overflow;
+    int sr_bits;              /* N, 1..24, for OCTET_SR */
+    int emin;                 /* exponent of the lowest full-precision binade */
+    uint32_t max_magnitude;   /* largest finite magnitude code */
+    uint32_t sign_bit;        /* 0 for unsigned formats */
+    uint32_t nan_code[2];     /* [sign]; has_nan == 0: 0 (and the NaN is counted) */
+    int has_nan;
+    uint32_t inf_result[2];   /* result for +Inf / -Inf input */
+    uint32_t overflow_result[2];   /* result for a finite value rounding beyond max, by sign */
+    uint32_t negative_zero_result; /* result for -0 and negative values rounding to zero */
+    uint32_t below_range_result;   /* unsigned: a negative value not rounding to zero */
+    uint32_t zero_input_result;    /* +0/-0 input (E8M0: out of range at the bottom) */
+    float decode_table[256];       /* code -> binary32 value (exact for every <= 8-bit format) */
+    int quantum_exponent;          /* log2 of the smallest positive magnitude */
+    double max_abs;                /* largest finite magnitude */
+    int has_specials;              /* any Inf or NaN code */
+} octet_plan;
+
+/* Fills a plan. Returns 0 on success, -1 for an unsupported combination (format wider than 8
+ * bits, sr_bits outside 1..24). */
+int octet_plan_init(octet_plan *plan, octet_format format, octet_rounding rounding, octet_overflow overflow, int sr_bits);
+
+/* 1 when the AVX2 paths are in use (runtime CPUID), 0 when the scalar ones are. */
+int octet_has_avx2(void);
+/* Forces the scalar paths (for tests and baselines): 1 = scalar only, 0 = automatic. */
+void octet_force_scalar(int on);
+
+/* binary32 -> codes: out[i] = encode(in[i]) under the plan (Specs/formats.md §4), one code per
+ * byte. With OCTET_SR, rbits[i] is the random integer R of element i (R < 2^N); otherwise rbits
+ * may be NULL. A NaN into a format without NaN (which the reference refuses) writes 0 and is
+ * counted: the return value is the number of such elements. */
+size_t octet_convert_f32(const octet_plan *plan, const float *in, uint8_t *out, size_t n, const uint32_t *rbits);
+/* The same from binary16 bits and from bfloat16 bits (widened exactly to binary32 first). */
+size_t octet_convert_f16(const octet_plan *plan, const uint16_t *in, uint8_t *out, size_t n, const uint32_t *rbits);
+size_t octet_convert_bf16(const octet_plan *plan, const uint16_t *in, uint8_t *out, size_t n, const uint32_t *rbits);
+
+/* codes -> binary32 (exact), binary16 (rne, overflow to Inf: IEEE), bfloat16 (rne; exact for
+ * every registered 8-bit format). Codes are read from the low bits of each byte. */
+void octet_decode_f32(const octet_plan *plan, const uint8_t *in, float *out, size_t n);
+void octet_decode_f16(const octet_plan *plan, const uint8_t *in, uint16_t *out, size_t n);
+void octet_decode_bf16(const octet_plan *plan, const uint8_t *in, uint16_t *out, size_t n);
+
+/* 4-bit packing: element 2k in the low nibble of byte k, element 2k+1 in the high nibble (an odd
+ * count leaves the last high nibble 0). */
+void octet_pack4(const uint8_t *codes, uint8_t *packed, size_t n);
+void octet_unpack4(const uint8_t *packed, uint8_t *codes, size_t n);
+
+/* Exact integer dot products (reference: `exact` into int32; the caller keeps n small enough that
+ * the exact sum fits int32: n <= 131072 for int8 x int8). */
+int32_t octet_dot_i8(const int8_t *a, const int8_t *b, size_t n);
+int32_t octet_dot_u8i8(const uint8_t *a, const int8_t *b, size_t n);
+/* a: n int4 values packed two per byte (element 0 low nibble), b: n int8 values. */
+int32_t octet_dot_i4i8(const uint8_t *a_packed, const int8_t *b, size_t n);
+
+/* C[i*N + j] = sum_k A[i*K + k] * Bt[j*K + k], exact int32 (A is M x K, Bt is N x K, both
+ * row-major: B stored transposed). */
+void octet_gemm_i8(const int8_t *A, const int8_t *Bt, int32_t *C, size_t M, size_t N, size_t K);
+/* The same followed by the declared epilogue, in binary32 with rne and no fusion:
+ * out[i*N + j] = ((float)C_ij * row_scale[i]) * col_scale[j]. */
+void octet_gemm_i8_scaled(const int8_t *A, const int8_t *Bt, const float *row_scale, const float *col_scale,
+                          float *out, size_t M, size_t N, size_t K);
+
+/* FP8 x FP8 dot with binary32 accumulation in the reference order `fp32:lanes32`: element i to lane
+ * i mod 32, lanes reduced by folding halves (32 -> 16 -> ... -> 1). Products are computed in
+ * binary32, which is exact for all 8-bit formats whose product fits binary32's range and precision
+ * (every registered FP8 format); so fused and unfused agree. */
+float octet_dot_fp8_f32(const octet_plan *pa, const octet_plan *pb, const uint8_t *a, const uint8_t *b, size_t n);
+/* An exact sum: (hi·2^64 + lo) · 2^lsb_exponent as a two's-complement 128-bit integer, or a special. */
+typedef struct {
+    int64_t hi;
+    uint64_t lo;
+    int lsb_exponent;
+    int special;          /* 0: finite; 1: NaN; 2: +Inf; 3: -Inf */
+    int negative_zero;    /* finite zero that is -0 (every product -0) */
+    int path;             /* accumulator used: 53 = binary64, 63 = int64, 127 = int128 */
+} octet_exact_sum;
+
+/* Exact FP8 x FP8 (any <= 8-bit formats) dot product: the reference `exact` sum, with IEEE special
+ * rules (Specs/accumulation.md §1). The accumulator is chosen from the Kulisch width W of the two
+ * formats for n terms (W = floor(log2 max|a·b|) - lsb + ceil(log2 n) + 2, lsb = log2 min|a·b|):
+ *  - W <= 53: binary64 additions in any order are exact, because every partial sum is a multiple
+ *    of 2^lsb below 2^(lsb+52) in magnitude, which binary64 represents exactly (AVX2 path);
+ *  - W <= 63: an int64 fixed-point register at 2^lsb is exact and cannot overflow;
+ *  - otherwise a two-word (int128) register, exact for W <= 127. */
+octet_exact_sum octet_dot_fp8_exact(const octet_plan *pa, const octet_plan *pb, const uint8_t *a, const uint8_t *b, size_t n);
+
+/* MX block dot: X(A)·X(B)·Σ P_i(A)·P_i(B) with E8M0 scale codes, accumulated exactly in binary64
+ * (exact for FP8/FP6/FP4 elements and blocks of up to 2^12 elements), then rounded once to binary32
+ * (rne). A NaN scale gives NaN. */
+float octet_mx_dot(const octet_plan *pa, const octet_plan *pb, uint8_t scale_a, uint8_t scale_b,
+                   const uint8_t *a, const uint8_t *b, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
