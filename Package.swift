@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "OctetExact", targets: ["OctetExact"]),
         .library(name: "Octet", targets: ["Octet"]),
         .library(name: "OctetKernels", targets: ["OctetKernels"]),
+        .library(name: "OctetCheck", targets: ["OctetCheck"]),
         .executable(name: "octet", targets: ["octet"]),
     ],
     dependencies: [
@@ -33,6 +34,8 @@ let package = Package(
         // Fast kernels: C with per-function AVX2 and runtime dispatch, never GMP.
         .target(name: "COctetKernels"),
         .target(name: "OctetKernels", dependencies: ["COctetKernels"]),
+        // The verification harness: generators, kernel loading, shrinking, vectors.
+        .target(name: "OctetCheck", dependencies: ["Octet"]),
         // Describes reference formats to the kernels (the only place both meet, besides tests).
         .target(name: "OctetKernelsBridge", dependencies: ["Octet", "OctetKernels"]),
         .executableTarget(
@@ -41,6 +44,7 @@ let package = Package(
                 "Octet",
                 "OctetKernels",
                 "OctetKernelsBridge",
+                "OctetCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -133,6 +133,13 @@ octet_exact_sum octet_dot_fp8_exact(const octet_plan *pa, const octet_plan *pb, 
 float octet_mx_dot(const octet_plan *pa, const octet_plan *pb, uint8_t scale_a, uint8_t scale_b,
                    const uint8_t *a, const uint8_t *b, size_t n);
 
+/* The library's own kernels through the octet_kernel.h ABI (see abi.c). */
+void octet_abi_convert_e4m3fn_rne_saturate(const float *in, uint8_t *out, size_t n);
+void octet_abi_convert_e4m3fn_rne_nonsaturate(const float *in, uint8_t *out, size_t n);
+void octet_abi_convert_e5m2_rne_saturate(const float *in, uint8_t *out, size_t n);
+float octet_abi_dot_e4m3fn_f32_lanes32(const uint8_t *a, const uint8_t *b, size_t n);
+int32_t octet_abi_dot_i8(const int8_t *a, const int8_t *b, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

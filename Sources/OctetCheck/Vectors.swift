@@ -1,0 +1,183 @@
+import Octet
+import OctetExact
+
+/// Golden-vector files: a header of `# key: value` lines naming everything a result depends on,
+/// then one case per line in hex. `Specs/vectors.md` is the normative description.
+public struct VectorHeader: Sendable, Equatable {
+    public var fields: [(String, String)]
+    public init(_ fields: [(String, String)]) { self.fields = fields }
+    public subscript(_ key: String) -> String? { fields.first { $0.0 == key }?.1 }
+    public static func == (l: VectorHeader, r: VectorHeader) -> Bool { l.fields.elementsEqual(r.fields, by: { $0 == $1 }) }
+
+    public var text: String {
+        "# octet-vectors 1\n" + fields.map { "# \($0.0): \($0.1)\n" }.joined()
+    }
+}
+
+public struct VectorError: Error, CustomStringConvertible {
+    public let line: Int
+    public let message: String
+    public var description: String { "line \(line): \(message)" }
+}
+
+/// Flags as four characters `voux` (invalid, overflow, underflow, inexact), `.` when clear.
+public func flagLetters(_ f: ExceptionFlags) -> String {
+    (f.contains(.invalid) ? "v" : ".") + (f.contains(.overflow) ? "o" : ".") + (f.contains(.underflow) ? "u" : ".") + (f.contains(.inexact) ? "x" : ".")
+}
+
+public func parseFlagLetters(_ s: String) -> ExceptionFlags? {
+    guard s.count == 4 else { return nil }
+    var f: ExceptionFlags = []
+    for (ch, (letter, flag)) in zip(s, [("v", ExceptionFlags.invalid), ("o", .overflow), ("u", .underflow), ("x", .inexact)]) {
+        if String(ch) == letter { f.insert(flag) } else if ch != "." { return nil }
+    }
+    return f
+}
+
+public enum VectorSource: String, Sendable, CaseIterable {
+    case binary32, binary16, bfloat16, binary64
+
+    var ieee: IEEEBits.Format {
+        switch self {
+        case .binary32: return .binary32
+        case .binary16: return .binary16
+        case .bfloat16: return .bfloat16
+        case .binary64: return .binary64
+        }
+    }
+    var hexDigits: Int { ieee.totalBits / 4 }
+    func hex(_ bits: UInt64) -> String {
+        let s = String(bits, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, hexDigits - s.count)) + s
+    }
+}
+
+/// Builds vector files from the reference.
+public enum VectorWriter {
+    static func code(_ f: Format, _ c: Int) -> String { String(f.hex(c).dropFirst(2)) }
+
+    public static func decodeTable(_ f: Format) -> (String, Int) {
+        var s = VectorHeader([("operation", "decode"), ("format", f.name), ("columns", "code value")]).text
+        for c in f.codes { s += "\(code(f, c)) \(f.value(ofCode: c))\n" }
+        return (s, f.codeCount)
+    }
+
+    /// Boundary inputs of a format as binary32 bits: every value, the midpoints of neighbouring
+    /// values (and of max and the next grid value) with their binary32 neighbours, both signs, and
+    /// ±0, ±Inf, NaN.
+    public static func boundaryInputs(_ f: Format) -> [UInt32] {
+        let gens = Generators.convert(f, budget: 0, seed: 1)
+        var out: [UInt32] = []
+        for g in gens where g.name == "specials" || g.name == "values" || g.name == "midpoints" {
+            for i in 0 ..< g.count { if case .convert(let u) = g.caseAt(i) { out.append(u) } }
+        }
+        var seen = Set<UInt32>()
+        return out.filter { seen.insert($0).inserted }
+    }
+
+    public static func conversion(_ f: Format, rounding: RoundingMode, overflow: OverflowPolicy, inputs: [UInt32],
+                                  srBits: Int = 4, seed: UInt64 = 1) -> (String, Int) {
+        var fields: [(String, String)] = [("operation", "convert"), ("input", "binary32"), ("output", f.name),
+                                          ("rounding", rounding.rawValue), ("overflow", overflow.rawValue)]
+        if rounding == .sr { fields.append(("random-bits", "\(srBits)")) }
+        fields.append(("generator", "boundaries"))
+        fields.append(("columns", rounding == .sr ? "input R result flags" : "input result flags"))
+        var s = VectorHeader(fields).text
+        var rng = SplitMix64(seed: seed)
+        var n = 0
+        for u in inputs {
+            let x = IEEEBits.decode(UInt64(u), as: .binary32)
+            var r: UInt64 = 0
+            var bits: StochasticBits?
+            if rounding == .sr {
+                r = rng.next() % (1 << UInt64(srBits))
+                bits = try! StochasticBits(count: srBits, value: r)
+            }
+            guard let e = try? f.encode(x, rounding: rounding, overflow: overflow, random: bits) else { continue }
+            s += VectorSource.binary32.hex(UInt64(u)) + (rounding == .sr ? " \(r)" : "") + " \(code(f, e.code)) \(flagLetters(e.flags))\n"
+            n += 1
+        }
+        return (s, n)
+    }
+
+    public static func products(_ f: Format, rounding: RoundingMode = .rne, overflow: OverflowPolicy = .saturate) -> (String, Int) {
+        var s = VectorHeader([("operation", "mul"), ("a", f.name), ("b", f.name), ("output", f.name),
+                              ("rounding", rounding.rawValue), ("overflow", overflow.rawValue), ("generator", "exhaustive"),
+                              ("columns", "a b result flags")]).text
+        var n = 0
+        for x in f.codes {
+            for y in f.codes {
+                guard let e = try? Operations.mul(x, f, y, f, into: f, rounding: rounding, overflow: overflow) else { continue }
+                s += "\(code(f, x)) \(code(f, y)) \(code(f, e.code)) \(flagLetters(e.flags))\n"
+                n += 1
+            }
+        }
+        return (s, n)
+    }
+
+    public static func dots(_ a: Format, _ b: Format, modelName: String, count: Int, maxLength: Int, seed: UInt64) -> (String, Int) {
+        let model = try! AccumulatorModel.parse(modelName)
+        let b32 = try! FormatRegistry.named("binary32")
+        var s = VectorHeader([("operation", "dot"), ("a", a.name), ("b", b.name), ("accumulator", modelName),
+                              ("output", "binary32"), ("rounding", "rne"), ("overflow", "ovfinf"),
+                              ("generator", "dot seed=\(seed)"), ("columns", "a-codes b-codes result flags")]).text
+        var n = 0
+        let gens = Generators.dot(a, b, budget: count, seed: seed).filter { $0.name != "long" }
+        var i = 0
+        while n < count {
+            let g = gens[i % gens.count]
+            let c = g.caseAt(i / gens.count)
+            i += 1
+            guard case .dot(let xs, let ys) = c, !xs.isEmpty, xs.count <= maxLength else { continue }
+            guard let r = try? Dot.compute(xs, a, ys, b, model: model, output: b32, rounding: .rne, overflow: .ovfinf) else { continue }
+            s += xs.map { code(a, $0) }.joined(separator: ",") + " " + ys.map { code(b, $0) }.joined(separator: ",")
+            s += " \(code(b32, r.output.code)) \(flagLetters(r.output.flags))\n"
+            n += 1
+        }
+        return (s, n)
+    }
+
+    /// The curated set: every decode table; conversion boundary sets for every format × mode ×
+    /// policy; all products of the main FP8 formats (rne, saturate); dot cases for each model.
+    /// Returns (relative path, contents, case count), sorted by path.
+    public static func curatedSet() -> [(String, String, Int)] {
+        var files: [(String, String, Int)] = []
+        for f in FormatRegistry.all {
+            let (d, n) = decodeTable(f)
+            files.append(("decode/\(f.name).txt", d, n))
+            guard f.floatLayout != nil else { continue }
+            let inputs = boundaryInputs(f)
+            for mode in RoundingMode.allCases {
+                for policy in OverflowPolicy.allCases {
+                    let (c, k) = conversion(f, rounding: mode, overflow: policy, inputs: inputs)
+                    files.append(("convert/\(f.name)/\(mode.rawValue)-\(policy.rawValue).txt", c, k))
+                }
+            }
+        }
+        for name in ["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz"] {
+            let f = try! FormatRegistry.named(name)
+            let (p, n) = products(f)
+            files.append(("mul/\(name)-rne-saturate.txt", p, n))
+        }
+        let e4m3 = try! FormatRegistry.named("float8_e4m3fn"), e5m2 = try! FormatRegistry.named("float8_e5m2")
+        for model in ["exact", "kulisch", "fp32:sequential", "fp32:pairwise", "fp32:lanes8", "fp32:lanes32",
+                      "fp16:sequential", "bf16:sequential", "truncated:hopper-fp8"] {
+            let safe = model.replacingColons()
+            let (d, n) = dots(e4m3, e4m3, modelName: model, count: 120, maxLength: 300, seed: 1)
+            files.append(("dot/float8_e4m3fn-\(safe).txt", d, n))
+        }
+        let (mixed, mn) = dots(e4m3, e5m2, modelName: "exact", count: 120, maxLength: 300, seed: 2)
+        files.append(("dot/float8_e4m3fn-float8_e5m2-exact.txt", mixed, mn))
+        return files.sorted { $0.0 < $1.0 }
+    }
+
+    public static func manifest(_ files: [(String, String, Int)]) -> String {
+        var s = "# Octet golden vectors: sha256  cases  path (regenerate with `octet vectors export --out Vectors`)\n"
+        for (path, text, n) in files { s += "\(SHA256.hex(Array(text.utf8)))  \(n)  \(path)\n" }
+        return s
+    }
+}
+
+extension String {
+    func replacingColons() -> String { String(map { $0 == ":" ? "-" : $0 }) }
+}

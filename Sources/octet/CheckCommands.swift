@@ -1,0 +1,312 @@
+import ArgumentParser
+import Foundation
+import Octet
+import OctetCheck
+import OctetExact
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension CheckOperationKind: ExpressibleByArgument {}
+
+/// Options naming an operation and its reference semantics, shared by check and gen.
+struct OperationOptions: ParsableArguments {
+    @Option(help: "Operation: convert, mul, dot, dot-i8.")
+    var op: CheckOperationKind
+    @Option(name: .customLong("to"), help: "convert: the target format (at most 8 bits).")
+    var to: String?
+    @Option(name: .customLong("a"), help: "mul, dot: format of the A codes.")
+    var a: String?
+    @Option(name: .customLong("b"), help: "mul, dot: format of the B codes.")
+    var b: String?
+    @Option(name: .customLong("out"), help: "mul: the output format.")
+    var out: String?
+    @Option(name: .customLong("acc"), help: "dot: accumulator model as in `octet mac` (exact means the exact sum rounded once to binary32, rne).")
+    var acc: String?
+    @Option(help: "convert, mul: rounding mode.")
+    var rounding: RoundingMode = .rne
+    @Option(help: "convert, mul: overflow policy.")
+    var overflow: OverflowPolicy = .saturate
+
+    func spec() throws -> CheckSpec {
+        func fmt(_ name: String?, _ flag: String) throws -> Format {
+            guard let name else { throw CheckError.usage("--op \(op.rawValue) needs --\(flag) FORMAT") }
+            let f: Format
+            do { f = try FormatRegistry.named(name) } catch { throw CheckError.usage(error.description) }
+            guard f.bits <= 8 else { throw CheckError.usage("--\(flag) \(name): the kernel ABI passes one code per byte (formats of at most 8 bits)") }
+            return f
+        }
+        if rounding == .sr { throw CheckError.usage("sr needs random bits per element, which the kernel ABI does not pass") }
+        switch op {
+        case .convert: return .convert(to: try fmt(to, "to"), rounding: rounding, overflow: overflow)
+        case .mul: return .mul(a: try fmt(a, "a"), b: try fmt(b, "b"), out: try fmt(out, "out"), rounding: rounding, overflow: overflow)
+        case .dot:
+            guard let acc else { throw CheckError.usage("--op dot needs --acc MODEL") }
+            let m: AccumulatorModel
+            do { m = try AccumulatorModel.parse(acc) } catch { throw CheckError.usage(error.description) }
+            return .dot(a: try fmt(a, "a"), b: try fmt(b, "b"), model: m, modelName: acc)
+        case .dotI8: return .dotI8
+        }
+    }
+}
+
+/// Prints a progress bar with an ETA on standard error, for runs longer than two seconds, when
+/// standard error is a terminal.
+final class ProgressBar {
+    let start = ContinuousClock.now
+    var last = ContinuousClock.now
+    let enabled = isatty(2) != 0
+
+    func update(_ done: Int, _ total: Int) {
+        guard enabled, total > 0 else { return }
+        let now = ContinuousClock.now
+        let elapsed = now - start
+        guard elapsed > .seconds(2), now - last > .milliseconds(200) else { return }
+        last = now
+        let fraction = Double(done) / Double(total)
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let secs = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let eta = fraction > 0 ? secs / fraction - secs : 0
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        writeStderr("\r[\(bar)] \(Int(fraction * 100))% \(done)/\(total) ETA \(Int(eta))s ")
+    }
+
+    func finish() {
+        if enabled && ContinuousClock.now - start > .seconds(2) { writeStderr("\r\u{1B}[K") }
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check a compiled kernel (C ABI of octet_kernel.h) against the reference.",
+        discussion: """
+        Loads SYMBOL from LIB with dlopen and runs every applicable generator against it: exhaustive \
+        pairs (mul), TestFloat-style patterns, values, midpoints and overflow thresholds (convert), \
+        boundary-weighted vectors (dot: cancellation, extremes, huge-then-tiny, ties, long runs). \
+        Exit 0 when every case passed (the count per generator is printed), 1 on a mismatch (the \
+        minimal counterexample after shrinking, with the seed), 2 on usage errors or a kernel that \
+        cannot be loaded.
+        """)
+
+    @Option(help: "The shared library (.so) holding the kernel.")
+    var kernel: String
+    @Option(help: "The exported symbol to check.")
+    var symbol: String
+    @OptionGroup var operation: OperationOptions
+    @Option(help: "Number of cases (default: the operation's, under a minute on one core).")
+    var budget: Int?
+    @Option(help: "Seed of the random generators.")
+    var seed: UInt64 = 1
+    @Option(help: "Run one shard I/N of the sweep (0 ≤ I < N).")
+    var shard: String = "0/1"
+    @Flag(help: "Print the result as one JSON object.")
+    var json = false
+
+    func run() throws {
+        let spec: CheckSpec
+        let part: Shard
+        do {
+            spec = try operation.spec()
+            part = try Shard.parse(shard)
+        } catch {
+            throw CLIUsage("\(error)")
+        }
+        if let b = budget, b < 0 { throw CLIUsage("--budget must be non-negative") }
+        let k: KernelUnderTest
+        do { k = try KernelLoader.load(library: kernel, symbol: symbol, as: operation.op) } catch { throw CLIUsage("\(error)") }
+        let bar = ProgressBar()
+        let report = Checker(spec: spec, kernel: k).run(budget: budget ?? Generators.defaultBudget(spec), seed: seed, shard: part,
+                                                        progress: { bar.update($0, $1) })
+        bar.finish()
+        var failed = report.counterexample != nil
+        if json {
+            print(CheckText.json(report, spec: spec))
+        } else {
+            let command = (["octet"] + CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--seed") }).joined(separator: " ")
+            print(CheckText.render(report, spec: spec, command: command), terminator: "")
+        }
+        if !report.idleGenerators.isEmpty && report.counterexample == nil && part.count == 1 {
+            writeStderr("error: generators ran no case: \(report.idleGenerators.joined(separator: ", ")) (raise --budget)\n")
+            failed = true
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// A usage error that exits with status 2 (check's contract).
+struct CLIUsage: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+struct GenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gen",
+        abstract: "Print operand lines for an operation (the TestFloat pipe: gen | program | verify).",
+        discussion: """
+        Prints a vector header (Specs/vectors.md) naming the operation, formats, rounding, overflow \
+        policy, accumulator and generator, then one line of operands per case: convert `INPUT` \
+        (binary32 bits in hex), mul `A B`, dot `A1,A2,… B1,B2,…`. A program appends its result \
+        (and optionally flags) to each line; `octet verify` checks them. dot-i8 is not available \
+        here (use check).
+        """)
+
+    @OptionGroup var operation: OperationOptions
+    @Option(help: "Number of cases.")
+    var budget: Int?
+    @Option(help: "Seed.")
+    var seed: UInt64 = 1
+    @Option(help: "Only shard I/N of the cases.")
+    var shard: String = "0/1"
+
+    func run() throws {
+        let spec: CheckSpec
+        let part: Shard
+        do {
+            spec = try operation.spec()
+            part = try Shard.parse(shard)
+        } catch { throw CLIError("\(error)") }
+        var fields: [(String, String)]
+        switch spec {
+        case .convert(let f, let r, let o):
+            fields = [("operation", "convert"), ("input", "binary32"), ("output", f.name), ("rounding", r.rawValue), ("overflow", o.rawValue)]
+        case .mul(let a, let b, let out, let r, let o):
+            fields = [("operation", "mul"), ("a", a.name), ("b", b.name), ("output", out.name), ("rounding", r.rawValue), ("overflow", o.rawValue)]
+        case .dot(let a, let b, _, let name):
+            fields = [("operation", "dot"), ("a", a.name), ("b", b.name), ("accumulator", name), ("output", "binary32"), ("rounding", "rne"), ("overflow", "ovfinf")]
+        case .dotI8:
+            throw CLIError("gen does not produce dot-i8 lines; use `octet check --op dot-i8`")
+        }
+        fields.append(("generator", "all seed=\(seed) shard=\(part)"))
+        print(VectorHeader(fields).text, terminator: "")
+        let gens = Generators.all(for: spec, budget: budget ?? Generators.defaultBudget(spec), seed: seed)
+        let b32 = try FormatRegistry.named("binary32")
+        var offset = 0
+        var out = ""
+        for g in gens {
+            for i in 0 ..< g.count where part.contains(offset + i) {
+                switch g.caseAt(i) {
+                case .convert(let u): out += String(b32.hex(Int(u)).dropFirst(2)) + "\n"
+                case .mul(let x, let y):
+                    if case .mul(let a, let b, _, _, _) = spec { out += "\(a.hex(x).dropFirst(2)) \(b.hex(y).dropFirst(2))\n" }
+                case .dot(let xs, let ys):
+                    if case .dot(let a, let b, _, _) = spec {
+                        out += xs.map { String(a.hex($0).dropFirst(2)) }.joined(separator: ",") + " " + ys.map { String(b.hex($0).dropFirst(2)) }.joined(separator: ",") + "\n"
+                    }
+                case .dotI8: break
+                }
+                if out.utf8.count > 1 << 16 { print(out, terminator: ""); out = "" }
+            }
+            offset += g.count
+        }
+        print(out, terminator: "")
+    }
+}
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check result lines (a vector header, then operands and result per line) against the reference.",
+        discussion: "Reads FILE, or standard input. Reports every mismatch with its line number (up to --max-errors) and ends with `N passed, M failed`. Exit 1 when any case failed or a line was malformed.")
+
+    @Argument(help: "Vector file (default: standard input).")
+    var file: String?
+    @Option(name: .customLong("max-errors"), help: "Stop reporting after N mismatches (0: all).")
+    var maxErrors: Int = 20
+
+    func run() throws {
+        var lines: [String] = []
+        if let file {
+            guard let fp = fopen(file, "r") else { throw CLIError("cannot open '\(file)'") }
+            defer { fclose(fp) }
+            var buffer: UnsafeMutablePointer<CChar>?
+            var cap = 0
+            while getline(&buffer, &cap, fp) > 0 {
+                var s = String(cString: buffer!)
+                if s.hasSuffix("\n") { s.removeLast() }
+                lines.append(s)
+            }
+            free(buffer)
+        } else {
+            while let l = readLine() { lines.append(l) }
+        }
+        let (outcome, error) = VectorVerifier.verify(lines: AnySequence(lines), maxErrors: maxErrors)
+        for r in outcome.reports { print(r) }
+        if let error { throw CLIError(error.description) }
+        print("\(outcome.passed) passed, \(outcome.failed) failed")
+        if outcome.failed > 0 { throw ExitCode(1) }
+    }
+}
+
+struct VectorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vectors",
+        abstract: "Golden vectors.",
+        subcommands: [VectorsExportCommand.self])
+}
+
+struct VectorsExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the curated golden-vector set and its MANIFEST (SHA-256 and case count per file).")
+
+    @Option(help: "Output folder.")
+    var out: String
+
+    func run() throws {
+        let files = VectorWriter.curatedSet()
+        for (path, text, _) in files {
+            try writeFile(out + "/" + path, text)
+        }
+        try writeFile(out + "/MANIFEST", VectorWriter.manifest(files))
+        print("\(files.count) files, \(files.reduce(0) { $0 + $1.2 }) cases written to \(out)")
+    }
+}
+
+func writeFile(_ path: String, _ text: String) throws {
+    let url = URL(fileURLWithPath: path)
+    do {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    } catch { throw CLIError("cannot write '\(path)': \(error.localizedDescription)") }
+}
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge `octet check --json` results of shards into one summary.",
+        discussion: "Reads JSON result lines from the files (or standard input), sums cases per generator, passed and failed, and reports whether the shards cover 0…N−1 of one N. Exit 1 when any shard failed or shards are missing.")
+
+    @Argument(help: "Files with one JSON result each (default: standard input, one per line).")
+    var files: [String] = []
+
+    func run() throws {
+        var texts: [String] = []
+        if files.isEmpty { while let l = readLine() { if !l.isEmpty { texts.append(l) } } }
+        for f in files {
+            guard let fp = fopen(f, "r") else { throw CLIError("cannot open '\(f)'") }
+            var buffer: UnsafeMutablePointer<CChar>?
+            var cap = 0
+            while getline(&buffer, &cap, fp) > 0 {
+                let s = String(cString: buffer!).trimmingCharacters()
+                if !s.isEmpty { texts.append(s) }
+            }
+            free(buffer)
+            fclose(fp)
+        }
+        var merged = ShardMerge()
+        for (i, t) in texts.enumerated() {
+            do { try merged.add(t) } catch { throw CLIError("result \(i + 1): \(error)") }
+        }
+        print(merged.summary)
+        if !merged.ok { throw ExitCode(1) }
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        String(drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
+    }
+}
