@@ -96,7 +96,7 @@ struct DecodeCommand: ParsableCommand {
         commandName: "decode",
         abstract: "Print the exact value of codes.",
         discussion: """
-        One line per code: `0xHH VALUE` (four hex digits for formats wider than 8 bits). VALUE is \
+        One line per code: `0xHH VALUE` (two hex digits up to 8 bits, four up to 16, eight up to 32, sixteen above). VALUE is \
         exact: a terminating decimal, 0, -0, inf, -inf or nan. Without codes, every code in order.
         """)
 

@@ -10,7 +10,11 @@ public enum FormatRegistry {
     public static func named(_ name: String) throws(FormatError) -> Format {
         let key = name.lowercased()
         if let f = byName[key] { return f }
-        return try FormatSpelling.parse(name)
+        do { return try FormatSpelling.parse(name) } catch {
+            // Name the spelling in every message, so a user sees which one was refused.
+            if case .invalid(let reason) = error { throw .malformed(spelling: name, reason: reason) }
+            throw error
+        }
     }
 
     /// IEEE 754 interchange formats and bfloat16: inputs and outputs of arithmetic (accumulators,

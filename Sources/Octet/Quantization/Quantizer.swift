@@ -78,8 +78,10 @@ public struct Quantizer: Sendable, Hashable {
         case .exact: q = ExactValue(r.divided(by: scale)!)
         case .onnx: q = fl32(r.divided(by: scale)!)
         case .pytorch:
-            let inv = fl32(Rational.one.divided(by: scale)!).rational!
-            q = fl32(r * inv)
+            // fl32(1/s) can overflow to Inf for a tiny scale; then x·Inf follows IEEE rules.
+            let inv = Operand(fl32(Rational.one.divided(by: scale)!))
+            let p = ExactArithmetic.multiply(Operand(x), inv).exactValue
+            if let pr = p.rational { q = fl32(pr) } else { q = p }
         }
         if case .zero = q, x.isNegative { return .zero(negative: true) }
         return q
