@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Octet", targets: ["Octet"]),
         .library(name: "OctetKernels", targets: ["OctetKernels"]),
         .library(name: "OctetCheck", targets: ["OctetCheck"]),
+        .library(name: "OctetHardware", targets: ["OctetHardware"]),
         .executable(name: "octet", targets: ["octet"]),
     ],
     dependencies: [
@@ -36,6 +37,8 @@ let package = Package(
         .target(name: "OctetKernels", dependencies: ["COctetKernels"]),
         // The verification harness: generators, kernel loading, shrinking, vectors.
         .target(name: "OctetCheck", dependencies: ["Octet"]),
+        // MAC gate counts (Appendix B of van Baalen et al. 2023) and bits of accuracy, from verified widths and grids.
+        .target(name: "OctetHardware", dependencies: ["Octet"]),
         // Describes reference formats to the kernels (the only place both meet, besides tests).
         .target(name: "OctetKernelsBridge", dependencies: ["Octet", "OctetKernels"]),
         .executableTarget(
@@ -45,6 +48,7 @@ let package = Package(
                 "OctetKernels",
                 "OctetKernelsBridge",
                 "OctetCheck",
+                "OctetHardware",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +69,10 @@ let package = Package(
         .testTarget(
             name: "OctetCLITests",
             dependencies: ["octet", "Octet"]
+        ),
+        .testTarget(
+            name: "OctetHardwareTests",
+            dependencies: ["OctetHardware", "Octet", "octet"]
         ),
         .testTarget(
             name: "OctetKernelsTests",

@@ -27,7 +27,7 @@ struct OctetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "octet",
         abstract: "The bit-exact reference for 8-bit-and-narrower number formats.",
-        subcommands: [FormatsCommand.self, DecodeCommand.self, EncodeCommand.self, DescribeCommand.self, MACCommand.self, KulischCommand.self, AccumulationErrorCommand.self, QuantizeCommand.self, MXCommand.self,
+        subcommands: [FormatsCommand.self, DecodeCommand.self, EncodeCommand.self, DescribeCommand.self, MACCommand.self, KulischCommand.self, AccumulationErrorCommand.self, QuantizeCommand.self, MXCommand.self, AreaCommand.self, AccuracyCommand.self,
                       CheckCommand.self, GenCommand.self, VerifyCommand.self, VectorsCommand.self, MergeCommand.self]
     )
 }

@@ -98,10 +98,8 @@ private let badInputs: [BadInput] = [
         #expect(r.stdout == t.stdoutBefore)
     }
 
-    /// A spelling that parses but describes an invalid format is refused cleanly, but the message
-    /// does not name the spelling (`FormatError.invalid` carries only the reason), unlike unknown
-    /// names and malformed spellings. E.g. `octet decode binary8p9se` prints
-    /// "Error: invalid format: P3109 precision must be 1 ≤ P ≤ K (got K=8, P=9)".
+    /// A spelling that parses but describes an invalid format is refused cleanly, and the message
+    /// names the spelling, as for unknown names and malformed spellings.
     @Test(arguments: ["binary8p9se", "int33", "e4m3:nosubnormals", "e4m3:bias=-2000000", "e1m0", "binary2p1se"])
     func invalidSpellingMessagesNameTheSpelling(_ spelling: String) throws {
         let r = try CLI.run(["decode", spelling])

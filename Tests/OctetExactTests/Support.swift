@@ -65,11 +65,22 @@ func q(_ n: Int, _ d: Int = 1) -> Rational {
     Rational(numerator: BigInt(n), denominator: BigInt(d))!
 }
 
-/// `2^k` as a rational, from repeated doubling of plain integers (not from the shift code).
+/// 2^0 … 2^1199 by repeated doubling (multiplication only, not the shift code under test).
+let doublings: [BigInt] = {
+    var p = [BigInt(1)]
+    for _ in 1..<1200 { p.append(p.last! * BigInt(2)) }
+    return p
+}()
+
+/// `2^k` as a rational, from repeated doubling of plain integers.
 func powerOfTwo(_ k: Int) -> Rational {
-    var p = BigInt(1)
-    let two = BigInt(2)
-    for _ in 0..<abs(k) { p = p * two }
+    var p: BigInt
+    if abs(k) < doublings.count {
+        p = doublings[abs(k)]
+    } else {
+        p = doublings[doublings.count - 1]
+        for _ in (doublings.count - 1)..<abs(k) { p = p * BigInt(2) }
+    }
     return k >= 0 ? Rational(p) : Rational(numerator: BigInt(1), denominator: p)!
 }
 
