@@ -147,6 +147,8 @@ struct EncodeCommand: ParsableCommand {
     var randomBits: Int?
     @Flag(help: "Also print the exception flags after the code.")
     var flags = false
+    @Option(help: "Reproduce an ecosystem's conversion: ml_dtypes, onnx, torch, cuda, ocp, p3109 (sets rounding and overflow; see Specs/formats.md §6).")
+    var profile: String?
     @Argument(parsing: .allUnrecognized, help: "Values (read from standard input when none are given).")
     var values: [String] = []
 
@@ -154,6 +156,9 @@ struct EncodeCommand: ParsableCommand {
         if rounding == .sr && randomBits == nil { throw ValidationError("--rounding sr needs --random-bits N") }
         if let n = randomBits, !(1...64).contains(n) { throw ValidationError("--random-bits must be 1…64 (got \(n))") }
         if randomBits != nil && rounding != .sr { throw ValidationError("--random-bits is only for --rounding sr") }
+        if let p = profile, CompatibilityProfile.named(p) == nil {
+            throw ValidationError("unknown profile '\(p)' (\(CompatibilityProfile.all.map(\.name).joined(separator: ", ")))")
+        }
     }
 
     func run() throws {
@@ -203,7 +208,10 @@ struct EncodeCommand: ParsableCommand {
             }
         }
         let result: Encoded
-        do { result = try f.encode(x, rounding: rounding, overflow: overflow, random: random) } catch {
+        do {
+            if let p = profile.flatMap(CompatibilityProfile.named) { result = try p.encode(x, into: f) }
+            else { result = try f.encode(x, rounding: rounding, overflow: overflow, random: random) }
+        } catch {
             throw CLIError("\(position): '\(tokens[0])': \(error.description)")
         }
         return tokens.joined(separator: " ") + " " + f.hex(result.code) + (flags ? " " + result.flags.spelled : "")
