@@ -1,0 +1,182 @@
+import Octet
+import OctetExact
+
+/// Produces the tables of `Specs/` from the library, so the text and the code cannot disagree.
+///
+/// Each Markdown file keeps its prose by hand; a table that the code determines sits between
+/// `<!-- octet:generated NAME -->` and `<!-- octet:end -->` and is rewritten by `octet spec`.
+/// `Specs/README.md`, the index, is generated whole.
+public enum SpecGenerator {
+    public static let version = "0.1.0"
+
+    public static let blocks: [String: @Sendable () -> String] = [
+        "format-registry": formatRegistry,
+        "value-tables": valueTables,
+        "rounding-examples": roundingExamples,
+        "overflow-examples": overflowExamples,
+        "kulisch-widths": kulischWidths,
+        "mx-scale-examples": mxScaleExamples,
+        "fp8-int8-coverage": coverageTable,
+    ]
+
+    /// Rewrites every generated block in `text`. Unknown block names are an error.
+    public static func regenerate(_ text: String) throws(CheckError) -> String {
+        var out = ""
+        var rest = Substring(text)
+        let open = "<!-- octet:generated ", close = "<!-- octet:end -->"
+        while let start = rest.range(of: open) {
+            out += rest[..<start.upperBound]
+            rest = rest[start.upperBound...]
+            guard let nameEnd = rest.range(of: " -->") else { throw .usage("unterminated generated marker") }
+            let name = String(rest[..<nameEnd.lowerBound])
+            guard let make = blocks[name] else { throw .usage("unknown generated block '\(name)'") }
+            guard let end = rest.range(of: close) else { throw .usage("block '\(name)' has no end marker") }
+            out += name + " -->\n" + make() + close
+            rest = rest[end.upperBound...]
+        }
+        return out + rest
+    }
+
+    public static func index(files: [String]) -> String {
+        var s = "# Octet specification, version \(version)\n\n"
+        s += "The normative definition of what Octet computes. Prose is written by hand; every table marked\n"
+        s += "`octet:generated` is produced by `octet spec --out Specs/` from the library, and a test\n"
+        s += "regenerates them and fails on any difference.\n\n"
+        let titles: [String: String] = [
+            "formats.md": "formats, encodings, decoding, rounding modes, overflow policies, profiles; value tables",
+            "rounding.md": "every rounding mode and overflow policy with worked examples at ties and thresholds",
+            "accumulation.md": "exact operations, accumulator models (exact, kulisch, float, truncated), Kulisch widths",
+            "mx.md": "OCP MX blocks: scale rules, element quantization, block dot product",
+            "quantization.md": "affine INT and FP quantizers, ONNX/PyTorch arithmetic, FP8 → INT8",
+            "vectors.md": "the golden-vector file format and the curated set",
+            "hardware.md": "the gate-count model and the paper reproduction",
+            "peers.md": "conformance of ml_dtypes, gfloat and ONNX against Octet",
+        ]
+        for f in files.sorted() where f != "README.md" {
+            s += "- [`\(f)`](\(f)) — \(titles[f] ?? "")\n"
+        }
+        return s
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var s = "| " + header.joined(separator: " | ") + " |\n"
+        s += "|" + String(repeating: " --- |", count: header.count) + "\n"
+        for r in rows { s += "| " + r.joined(separator: " | ") + " |\n" }
+        return s
+    }
+
+    static func codes(_ f: Format, _ list: [Int]) -> String {
+        list.isEmpty ? "–" : list.map { f.hex($0) }.joined(separator: ", ")
+    }
+
+    static func formatRegistry() -> String {
+        table(["name", "aliases", "bits", "s/E/M", "bias", "Inf", "NaN", "max", "min normal", "min subnormal", "−0"],
+              FormatRegistry.all.map { f in
+                  let x = f.facts
+                  let nan = x.nanCodes.count > 4 ? "\(x.nanCodes.count) codes: \(f.hex(x.nanCodes.first!))…" : codes(f, x.nanCodes)
+                  return ["`\(f.name)`", f.aliases.map { "`\($0)`" }.joined(separator: ", "), "\(f.bits)",
+                          x.exponentBits.map { "\(x.signBits)/\($0)/\(x.mantissaBits!)" } ?? "int", x.bias.map(String.init) ?? "–",
+                          codes(f, x.infinityCodes), nan, x.maxFinite.description, x.minNormal?.description ?? "–",
+                          x.minSubnormal?.description ?? "–", x.hasNegativeZero ? "yes" : "no"]
+              })
+    }
+
+    static func valueTables() -> String {
+        var s = ""
+        for f in FormatRegistry.all {
+            s += "\n#### `\(f.name)`\n\n"
+            let cols = f.bits <= 4 ? 4 : 8
+            var rows: [[String]] = []
+            var c = 0
+            while c < f.codeCount {
+                var row = ["\(f.hex(c))"]
+                for k in 0 ..< cols where c + k < f.codeCount { row.append(f.value(ofCode: c + k).description) }
+                while row.count < cols + 1 { row.append("") }
+                rows.append(row)
+                c += cols
+            }
+            s += table(["codes"] + (0 ..< cols).map { "+\($0)" }, rows)
+        }
+        return s
+    }
+
+    static func encodeText(_ f: Format, _ x: ExactValue, _ m: RoundingMode, _ p: OverflowPolicy) -> String {
+        guard let e = try? f.encode(x, rounding: m, overflow: p) else { return "error" }
+        return "\(f.hex(e.code)) (\(f.value(ofCode: e.code)))"
+    }
+
+    static func roundingExamples() -> String {
+        let cases: [(String, String)] = [
+            ("float8_e4m3fn", "1.0625"), ("float8_e4m3fn", "1.1875"), ("float8_e4m3fn", "-1.0625"),
+            ("float8_e4m3fn", "0.0009765625"), ("float8_e4m3fn", "0.0029296875"), ("float8_e4m3fn", "464"),
+            ("float8_e5m2", "61440"), ("float8_e5m2", "1.125"), ("binary8p4se", "232"),
+            ("float8_e8m0fnu", "3"), ("float8_e8m0fnu", "1.5"), ("float8_e8m0fnu", "6"),
+            ("float4_e2m1fn", "2.5"), ("float4_e2m1fn", "5"), ("binary8p1se", "3"), ("int4", "2.5"), ("int4", "-2.5"),
+        ]
+        let modes: [RoundingMode] = [.rne, .rna, .rtz, .rup, .rdown, .rto]
+        return table(["format", "x"] + modes.map { "`\($0.rawValue)`" }, cases.map { name, v in
+            let f = try! FormatRegistry.named(name)
+            let x = try! ValueParser.parse(v)
+            return ["`\(name)`", v] + modes.map { encodeText(f, x, $0, .saturate) }
+        })
+    }
+
+    static func overflowExamples() -> String {
+        let cases: [(String, String, RoundingMode)] = [
+            ("float8_e4m3fn", "500", .rne), ("float8_e4m3fn", "500", .rtz), ("float8_e4m3fn", "inf", .rne), ("float8_e4m3fn", "-inf", .rne),
+            ("float8_e5m2", "65536", .rne), ("float8_e5m2", "65536", .rtz), ("float8_e5m2", "inf", .rne),
+            ("float8_e4m3fnuz", "1000", .rne), ("float8_e4m3fnuz", "inf", .rne),
+            ("binary8p4se", "300", .rne), ("binary8p4se", "300", .rto), ("binary8p4sf", "300", .rne), ("binary8p4sf", "inf", .rne),
+            ("binary8p5ue", "-3", .rne), ("binary8p5ue", "-3", .rtz), ("binary8p5ue", "-inf", .rne),
+            ("float8_e8m0fnu", "0", .rne), ("float8_e8m0fnu", "-1", .rne), ("float4_e2m1fn", "100", .rne), ("int8", "300", .rne),
+        ]
+        let policies = OverflowPolicy.allCases
+        return table(["format", "x", "mode"] + policies.map { "`\($0.rawValue)`" }, cases.map { name, v, m in
+            let f = try! FormatRegistry.named(name)
+            let x = try! ValueParser.parse(v)
+            return ["`\(name)`", v, "`\(m.rawValue)`"] + policies.map { encodeText(f, x, m, $0) }
+        })
+    }
+
+    static func kulischWidths() -> String {
+        let pairs: [(String, String)] = [("int8", "int8"), ("fp8_e2m5", "fp8_e2m5"), ("fp8_e3m4", "fp8_e3m4"), ("fp8_e4m3", "fp8_e4m3"),
+                                         ("fp8_e5m2", "fp8_e5m2"), ("float8_e4m3fn", "float8_e4m3fn"), ("float8_e5m2", "float8_e5m2"),
+                                         ("float8_e4m3fn", "float8_e5m2"), ("float4_e2m1fn", "float4_e2m1fn"), ("int8", "int4")]
+        return table(["A × B", "max \\|a·b\\|", "min \\|a·b\\| > 0", "lsb", "W for 2^0", "W for 2^12", "W for 2^20"], pairs.map { a, b in
+            let fa = try! FormatRegistry.named(a), fb = try! FormatRegistry.named(b)
+            let d0 = KulischDerivation.derive(fa, fb, termsLog2: 0), d12 = KulischDerivation.derive(fa, fb, termsLog2: 12),
+                d20 = KulischDerivation.derive(fa, fb, termsLog2: 20)
+            return ["`\(a)` × `\(b)`", ExactValue(d0.maxAbsProduct).description, ExactValue(d0.minAbsProduct).description,
+                    "2^\(d0.register.lsbExponent)", "\(d0.register.width)", "\(d12.register.width)", "\(d20.register.width)"]
+        })
+    }
+
+    static func mxScaleExamples() -> String {
+        let amaxes = ["1", "448", "449", "7.99", "6", "127.9999", "957", "0.75"]
+        let elements = ["float8_e4m3fn", "float8_e5m2", "float4_e2m1fn"]
+        var rows: [[String]] = []
+        for e in elements {
+            let f = try! FormatRegistry.named(e)
+            for a in amaxes {
+                let r = try! ValueParser.parse(a).rational!
+                rows.append(["`\(e)`", a] + MXScaleRule.allCases.map { rule in
+                    let q = try! MXQuantizer(element: f, rule: rule)
+                    guard let x = q.sharedExponent(amax: r) else { return "NaN" }
+                    let p = (try? f.encode(ExactValue(r.timesPowerOfTwo(-x)), overflow: .saturate).code).map { f.value(ofCode: $0).description } ?? "?"
+                    return "2^\(x) → \(p)"
+                })
+            }
+        }
+        return table(["element", "amax"] + MXScaleRule.allCases.map { "`\($0.rawValue)`: X → amax/X in the element" }, rows)
+    }
+
+    static func coverageTable() -> String {
+        let names = ["fp8_e2m5", "fp8_e3m4", "fp8_e4m3", "fp8_e5m2", "float8_e4m3fn", "float8_e5m2"]
+        return table(["format", "best scale", "exact codes", "threshold t", "range fraction (max − t)/max"], names.map { n in
+            let c = FP8ToINT8.bestCoverage(of: try! FormatRegistry.named(n))
+            let frac = c.rangeFraction
+            return ["`\(n)`", "2^\(c.scaleExponent)", "\(c.exactCodes) of \(c.finiteCodes)", ExactValue(c.threshold).description,
+                    "\(frac) ≈ \(Double(frac.numerator.description)! / Double(frac.denominator.description)!)"]
+        })
+    }
+}
