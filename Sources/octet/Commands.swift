@@ -174,7 +174,7 @@ struct EncodeCommand: ParsableCommand {
         } else {
             // Arguments: each value, followed by its R under sr (an argument may hold "VALUE R").
             var tokens: [String] = []
-            for a in values { tokens += a.split(separator: " ").map(String.init) }
+            for a in values where a != "--" { tokens += a.split(separator: " ").map(String.init) }
             let group = rounding == .sr ? 2 : 1
             var i = 0
             while i < tokens.count {
