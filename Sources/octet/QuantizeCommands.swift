@@ -78,6 +78,9 @@ struct QuantizeCommand: ParsableCommand {
         if sources != 1 { throw ValidationError("give exactly one of --scale, --scales, --symmetric, --asymmetric") }
         if perChannel && !(symmetric || asymmetric) { throw ValidationError("--per-channel goes with --symmetric or --asymmetric") }
         if halfRange && !symmetric { throw ValidationError("--half-range goes with --symmetric") }
+        if zeroPoint != 0 && (symmetric || asymmetric) {
+            throw ValidationError("--zero-point conflicts with --symmetric/--asymmetric, which derive the zero point")
+        }
     }
 
     func run() throws {
@@ -148,7 +151,7 @@ struct MXOptions: ParsableArguments {
     var element: String
     @Option(help: "Scale rule: floor (OCP), ceil, rceil (NVIDIA), even.")
     var rule: MXScaleRule = .floor
-    @Option(help: "Element rounding.")
+    @Option(help: "Element rounding (quantize); for dot, the rounding of the final conversion into --out.")
     var rounding: RoundingMode = .rne
     @Option(name: .customLong("block-size"), help: "Elements per block.")
     var blockSize: Int = 32
@@ -220,7 +223,7 @@ struct MXDotCommand: ParsableCommand {
             let a = try block(fields[0], fields[1]), b = try block(fields[2], fields[3])
             let exact = q.exactDot(a, b)
             let r: Encoded
-            do { r = try q.dot(a, b, output: of) } catch { throw CLIError("line \(n): \(error.description)") }
+            do { r = try q.dot(a, b, output: of, rounding: options.rounding) } catch { throw CLIError("line \(n): \(error.description)") }
             print("\(exact) \(of.hex(r.code))")
         }
     }
