@@ -28,7 +28,7 @@ public enum AccumulatorModel: Sendable, Hashable {
             if parts.count == 1 { return .kulisch(nil) }
             guard let w = Int(parts[1]), (2...100_000).contains(w) else { throw ModelError(text, "kulisch:W needs a width of 2 to 100000 bits") }
             if parts.count == 3 {
-                guard let lsb = Int(parts[2]), abs(lsb) <= 1 << 20 else { throw ModelError(text, "kulisch:W:LSB needs an integer LSB exponent") }
+                guard let lsb = Int(parts[2]), lsb.magnitude <= 1 << 20 else { throw ModelError(text, "kulisch:W:LSB needs an integer LSB exponent") }
                 return .kulisch(KulischRegister(width: w, lsbExponent: lsb))
             }
             return .kulisch(KulischRegister(width: w, lsbExponent: Int.min))   // LSB derived per use
@@ -69,7 +69,8 @@ public enum AccumulatorModel: Sendable, Hashable {
 
     private static func parseTruncated(_ spec: String, _ text: String) throws(ModelError) -> TruncatedAccumulator {
         let options = spec.split(separator: ",").map(String.init)
-        var head = Substring(options[0])
+        guard let first = options.first else { throw ModelError(text, "truncated needs a preset or g<G>n<N>") }
+        var head = Substring(first)
         guard head.first == "g" else { throw ModelError(text, "unknown truncated preset (presets: \(TruncatedAccumulator.presetNames.joined(separator: ", ")); or g<G>n<N>)") }
         head = head.dropFirst()
         let gDigits = head.prefix(while: \.isNumber)

@@ -53,26 +53,34 @@ public enum ExactArithmetic {
     }
 
     /// The exact sum of any number of terms. NaN if any term is NaN or +Inf meets -Inf; else an
-    /// infinity if any. An exactly zero sum is -0 when every term is -0; otherwise +0, except under
-    /// `rdown`, where it is -0 (IEEE 754 §6.3, extended from two terms to many).
+    /// infinity if any. An exactly zero sum (IEEE 754 §6.3, extended from two terms to many): the
+    /// empty sum is +0; zeros of one sign sum to that zero; otherwise — zeros of both signs, or
+    /// non-zero terms that cancel — +0, except under `rdown`, where it is -0.
     public static func sum(_ terms: [Operand], rounding: RoundingMode = .rne) -> Operand {
         var total = Dyadic.zero
         var sawPositiveInf = false, sawNegativeInf = false
         var allNegativeZero = !terms.isEmpty
+        var allPositiveZero = true
         for t in terms {
             switch t {
             case .nan: return .nan
             case .infinity(let n):
                 if n { sawNegativeInf = true } else { sawPositiveInf = true }
                 allNegativeZero = false
+                allPositiveZero = false
             case .finite(let d, let nz):
                 if !(d.isZero && nz) { allNegativeZero = false }
+                if !(d.isZero && !nz) { allPositiveZero = false }
                 total = total + d
             }
         }
         if sawPositiveInf && sawNegativeInf { return .nan }
         if sawPositiveInf || sawNegativeInf { return .infinity(negative: sawNegativeInf) }
-        if total.isZero { return .finite(.zero, negativeZero: allNegativeZero || rounding == .rdown) }
+        if total.isZero {
+            if allNegativeZero { return .finite(.zero, negativeZero: true) }
+            if allPositiveZero { return .finite(.zero, negativeZero: false) }   // includes the empty sum
+            return .finite(.zero, negativeZero: rounding == .rdown)
+        }
         return .finite(total, negativeZero: false)
     }
 
