@@ -92,5 +92,18 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        // Deliberately broken kernels (and correct twins) behind the C ABI of octet_kernel.h, for the
+        // planted-bug tests of OctetCheck. Tests only: in no product.
+        .target(name: "PlantedKernels", dependencies: ["COctetKernels"], path: "Tests/PlantedKernels"),
+        .testTarget(
+            name: "OctetCheckTests",
+            dependencies: [
+                "OctetCheck",
+                "Octet",
+                "OctetKernels",
+                "PlantedKernels",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
     ]
 )

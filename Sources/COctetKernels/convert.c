@@ -8,6 +8,7 @@
 #pragma STDC FP_CONTRACT OFF
 #include "octet_kernels.h"
 #include <string.h>
+#include <stdint.h>
 #include <immintrin.h>
 
 int octet_cpu_avx2(void);
@@ -22,8 +23,14 @@ static inline uint32_t convert_one(const octet_plan *p, uint32_t u, uint32_t r, 
     if (a == 0x7F800000u) return p->inf_result[sign];
     if (a == 0) return sign ? p->negative_zero_result : p->zero_input_result;
     int E = (int)(a >> 23);
-    int e = (E ? E : 1) - 127;
-    uint32_t sig = (a & 0x7FFFFFu) | (E ? 0x800000u : 0u);
+    int e;
+    uint32_t sig;
+    if (E) { e = E - 127; sig = (a & 0x7FFFFFu) | 0x800000u; }
+    else {   /* binary32 subnormal: normalise, so e is the true binade even below 2^-126 */
+        int lz = __builtin_clz(a) - 8;
+        sig = a << lz;
+        e = -126 - lz;
+    }
     int M = f->mantissa_bits;
     if (!f->subnormals && e < p->emin) {
         if (sign && !f->is_signed) {
@@ -33,7 +40,10 @@ static inline uint32_t convert_one(const octet_plan *p, uint32_t u, uint32_t r, 
         return 0;   /* below the smallest value: the smallest value */
     }
     int d = p->emin - e; if (d < 0) d = 0;
-    int s = 23 - M + d; if (s > 25) s = 25;
+    /* s_full: bits below the kept quantum. Beyond 25 the significand (< 2^24) is below half a
+     * quantum, so t = 0, rem = sig and s = 25 decide rne and rtz; sr needs the full count. */
+    int s_full = 23 - M + d;
+    int s = s_full > 25 ? 25 : s_full;
     uint32_t t = sig >> s, rem = sig & ((1u << s) - 1u);
     int ee = e > p->emin ? e : p->emin;
     uint32_t code = ((uint32_t)(ee - p->emin) << M) + t;
@@ -44,7 +54,7 @@ static inline uint32_t convert_one(const octet_plan *p, uint32_t u, uint32_t r, 
         up = rem > half || (rem == half && (code & 1u));
     } else if (p->rounding == OCTET_SR) {
         int N = p->sr_bits;
-        uint32_t kept = s >= N ? (s - N >= 32 ? 0u : rem >> (s - N)) : rem << (N - s);
+        uint32_t kept = s_full >= N ? (s_full - N >= 32 ? 0u : rem >> (s_full - N)) : rem << (N - s_full);
         up = kept + r >= (1u << N);
     }
     code += up;
@@ -60,8 +70,10 @@ static size_t convert_scalar(const octet_plan *p, const uint32_t *in, uint8_t *o
     return invalid;
 }
 
-/* Eight lanes of the same computation. Used for formats with subnormals (every FP8/FP6/FP4 format;
- * E8M0 goes through the scalar path). */
+/* Eight lanes of the same computation. Used for formats with subnormals whose emin >= -126 (every
+ * FP8/FP6/FP4 format): there a binary32 subnormal input lies below the format's lowest binade, so
+ * its unnormalised significand at e = -126 counts correctly. E8M0 (no subnormals) and the formats
+ * with emin = -127 (binary8p1ue/uf) go through the scalar path, which normalises. */
 __attribute__((target("avx2")))
 static inline __m256i convert8(const octet_plan *p, __m256i u, __m256i r) {
     const octet_format *f = &p->format;
@@ -76,7 +88,8 @@ static inline __m256i convert8(const octet_plan *p, __m256i u, __m256i r) {
                                   _mm256_and_si256(isnorm, _mm256_set1_epi32(0x800000)));
     __m256i emin = _mm256_set1_epi32(p->emin);
     __m256i d = _mm256_max_epi32(_mm256_sub_epi32(emin, e), zero);
-    __m256i s = _mm256_min_epi32(_mm256_add_epi32(_mm256_set1_epi32(23 - M), d), _mm256_set1_epi32(25));
+    __m256i s_full = _mm256_add_epi32(_mm256_set1_epi32(23 - M), d);
+    __m256i s = _mm256_min_epi32(s_full, _mm256_set1_epi32(25));
     __m256i t = _mm256_srlv_epi32(sig, s);
     __m256i rem = _mm256_sub_epi32(sig, _mm256_sllv_epi32(t, s));
     __m256i ee = _mm256_max_epi32(e, emin);
@@ -89,9 +102,9 @@ static inline __m256i convert8(const octet_plan *p, __m256i u, __m256i r) {
         up = _mm256_and_si256(_mm256_or_si256(gt, eq), one);
     } else if (p->rounding == OCTET_SR) {
         __m256i N = _mm256_set1_epi32(p->sr_bits);
-        __m256i right = _mm256_srlv_epi32(rem, _mm256_sub_epi32(s, N));          /* counts >= 32 give 0 */
-        __m256i left = _mm256_sllv_epi32(rem, _mm256_sub_epi32(N, s));
-        __m256i kept = _mm256_blendv_epi8(left, right, _mm256_cmpgt_epi32(s, _mm256_sub_epi32(N, one)));
+        __m256i right = _mm256_srlv_epi32(rem, _mm256_sub_epi32(s_full, N));     /* counts >= 32 give 0 */
+        __m256i left = _mm256_sllv_epi32(rem, _mm256_sub_epi32(N, s_full));
+        __m256i kept = _mm256_blendv_epi8(left, right, _mm256_cmpgt_epi32(s_full, _mm256_sub_epi32(N, one)));
         __m256i sum = _mm256_add_epi32(kept, r);
         up = _mm256_and_si256(_mm256_cmpgt_epi32(sum, _mm256_sub_epi32(_mm256_sllv_epi32(one, N), one)), one);
     }
@@ -116,6 +129,53 @@ static inline __m256i convert8(const octet_plan *p, __m256i u, __m256i r) {
     return res;
 }
 
+/* Round to nearest even, signed formats with subnormals (every FP8/FP6/FP4 format): the same
+ * codes as convert8, computed with fewer operations.
+ *  - |x| >= 2^emin (a normal of the target, or beyond): the binary32 significand is rounded to M
+ *    bits in place, r = (bits + 2^(22-M) - 1 + lsb) >> (23 - M), the classic round-half-even on
+ *    the bit pattern (a carry moves into the exponent field, as the next code does); then
+ *    code = r - ((127 - bias) << M), since binary32's exponent field minus 127 plus the bias is the
+ *    target's exponent field. The code counts values upward, so "even" is the code's low bit.
+ *  - |x| < 2^emin: the code is the integer |x| / 2^q rounded to nearest even (q = emin - M, the
+ *    subnormal quantum): |x| · 2^-q is exact (a power-of-two scaling up) and below 2^M, and
+ *    vcvtps2dq rounds it to nearest even under the default rounding mode of the MXCSR.
+ * Zero inputs give code 0 on the second branch. Then the same special cases as convert8. */
+__attribute__((target("avx2"), always_inline))
+static inline __m256i convert8_rne(const octet_plan *p, __m256i u, __m256 scale, const int zero_rule, const int inf_rule) {
+    const int M = p->format.mantissa_bits;
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i neg = _mm256_srai_epi32(u, 31);
+    __m256i a = _mm256_and_si256(u, _mm256_set1_epi32(0x7FFFFFFF));
+    __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(a, 23 - M), _mm256_set1_epi32(1));
+    __m256i r = _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(a, _mm256_set1_epi32((1 << (22 - M)) - 1)), lsb), 23 - M);
+    __m256i normal = _mm256_sub_epi32(r, _mm256_set1_epi32((127 - p->format.bias) << M));
+    __m256i sub = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_castsi256_ps(a), scale));
+    __m256i below = _mm256_cmpgt_epi32(_mm256_set1_epi32((p->emin + 127) << 23), a);
+    __m256i code = _mm256_blendv_epi8(normal, sub, below);
+    __m256i res = _mm256_or_si256(code, _mm256_and_si256(neg, _mm256_set1_epi32((int)p->sign_bit)));
+    if (zero_rule)   /* skipped when -0 is the sign bit alone, which the OR above already gives */
+        res = _mm256_blendv_epi8(res, _mm256_and_si256(neg, _mm256_set1_epi32((int)p->negative_zero_result)), _mm256_cmpeq_epi32(code, zero));
+    __m256i ovfv = _mm256_blendv_epi8(_mm256_set1_epi32((int)p->overflow_result[0]), _mm256_set1_epi32((int)p->overflow_result[1]), neg);
+    res = _mm256_blendv_epi8(res, ovfv, _mm256_cmpgt_epi32(code, _mm256_set1_epi32((int)p->max_magnitude)));
+    if (inf_rule) {   /* skipped when ±Inf gives what finite overflow gives (Inf rounds beyond max) */
+        __m256i infv = _mm256_blendv_epi8(_mm256_set1_epi32((int)p->inf_result[0]), _mm256_set1_epi32((int)p->inf_result[1]), neg);
+        res = _mm256_blendv_epi8(res, infv, _mm256_cmpeq_epi32(a, _mm256_set1_epi32(0x7F800000)));
+    }
+    __m256i nanv = _mm256_blendv_epi8(_mm256_set1_epi32((int)p->nan_code[0]), _mm256_set1_epi32((int)p->nan_code[1]), neg);
+    return _mm256_blendv_epi8(res, nanv, _mm256_cmpgt_epi32(a, _mm256_set1_epi32(0x7F800000)));
+}
+
+/* Whether convert8_rne applies: rne, signed, subnormals, at least one mantissa bit, 2^-q a normal
+ * binary32 (plus the conditions of the AVX2 path). The zero-input results are the ones the code-0
+ * rule gives. */
+static int rne_fast_ok(const octet_plan *p) {
+    const octet_format *f = &p->format;
+    /* M >= 1: the low bit kept is then a mantissa bit, whose parity is the code's. (With M = 0 it
+     * would be binary32's exponent bit, whose parity differs from the code's when 127 - bias is odd.) */
+    return p->rounding == OCTET_RNE && f->is_signed && f->subnormals && f->mantissa_bits >= 1 && p->emin >= -126
+        && f->mantissa_bits - p->emin <= 126 && p->zero_input_result == 0;
+}
+
 __attribute__((target("avx2")))
 static inline void store8(uint8_t *out, __m256i v) {
     __m128i lo = _mm256_castsi256_si128(v), hi = _mm256_extracti128_si256(v, 1);
@@ -124,7 +184,75 @@ static inline void store8(uint8_t *out, __m256i v) {
     _mm_storel_epi64((__m128i *)out, b);
 }
 
-__attribute__((target("avx2")))
+/* Bits of binary16 / bfloat16 inputs widened exactly to binary32 (defined below). */
+static uint32_t f16_to_f32_bits(uint16_t h);
+
+/* Source kinds of the rne loop: 0 binary32, 1 binary16 (widened by vcvtph2ps, exact), 2 bfloat16
+ * (the top half of a binary32). */
+__attribute__((target("avx2,f16c"), always_inline))
+static inline __m256i load8_bits(const void *src, size_t i, const int kind) {
+    if (kind == 0) return _mm256_loadu_si256((const __m256i *)((const uint32_t *)src + i));
+    __m128i h = _mm_loadu_si128((const __m128i *)((const uint16_t *)src + i));
+    if (kind == 1) return _mm256_castps_si256(_mm256_cvtph_ps(h));
+    return _mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16);
+}
+
+static inline uint32_t bits_at(const void *src, size_t i, int kind) {
+    if (kind == 0) return ((const uint32_t *)src)[i];
+    uint16_t h = ((const uint16_t *)src)[i];
+    return kind == 1 ? f16_to_f32_bits(h) : (uint32_t)h << 16;
+}
+
+/* The rne loop (convert8_rne) over n elements of a source kind; returns how many it converted
+ * (a multiple of 8, the rest is the caller's). */
+__attribute__((target("avx2,f16c"), always_inline))
+static inline size_t convert_rne_avx2(const octet_plan *p, const void *in, const int kind, uint8_t *out, size_t n) {
+    size_t i = 0;
+    uint32_t sbits = (uint32_t)(p->format.mantissa_bits - p->emin + 127) << 23;   /* 2^-q */
+    float sf;
+    memcpy(&sf, &sbits, 4);
+    const __m256 scale = _mm256_set1_ps(sf);
+    /* Large outputs: non-temporal stores (no read-for-ownership of the output lines) once the
+     * output is 32-byte aligned. */
+    int stream = n >= ((size_t)1 << 18);
+    if (stream) {
+        size_t dummy = 0;
+        for (; i < n && ((uintptr_t)(out + i) & 31) != 0; i++) out[i] = (uint8_t)convert_one(p, bits_at(in, i, kind), 0u, &dummy);
+    }
+    const int zero_rule = p->negative_zero_result != p->sign_bit;
+    const int inf_rule = p->inf_result[0] != p->overflow_result[0] || p->inf_result[1] != p->overflow_result[1];
+#define OCTET_RNE_LOOP(Z, I)                                                                     \
+    for (; i + 32 <= n; i += 32) {                                                              \
+        __m256i c0 = convert8_rne(p, load8_bits(in, i, kind), scale, Z, I);                     \
+        __m256i c1 = convert8_rne(p, load8_bits(in, i + 8, kind), scale, Z, I);                 \
+        __m256i c2 = convert8_rne(p, load8_bits(in, i + 16, kind), scale, Z, I);                \
+        __m256i c3 = convert8_rne(p, load8_bits(in, i + 24, kind), scale, Z, I);                \
+        __m256i w01 = _mm256_packus_epi32(c0, c1), w23 = _mm256_packus_epi32(c2, c3);          \
+        __m256i b = _mm256_packus_epi16(w01, w23);                                              \
+        b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));          \
+        if (stream) _mm256_stream_si256((__m256i *)(out + i), b);                               \
+        else _mm256_storeu_si256((__m256i *)(out + i), b);                                      \
+    }
+    if (zero_rule && inf_rule) { OCTET_RNE_LOOP(1, 1) }
+    else if (zero_rule) { OCTET_RNE_LOOP(1, 0) }
+    else if (inf_rule) { OCTET_RNE_LOOP(0, 1) }
+    else { OCTET_RNE_LOOP(0, 0) }
+#undef OCTET_RNE_LOOP
+    if (stream) _mm_sfence();
+    for (; i + 8 <= n; i += 8) store8(out + i, convert8_rne(p, load8_bits(in, i, kind), scale, 1, 1));
+    return i;
+}
+
+/* binary16 / bfloat16 sources straight into the rne loop (no widened copy), for formats with a
+ * NaN (no invalid inputs to count). */
+__attribute__((target("avx2,f16c")))
+static size_t convert16_rne_avx2(const octet_plan *p, const uint16_t *in, const int kind, uint8_t *out, size_t n) {
+    size_t i = convert_rne_avx2(p, in, kind, out, n), dummy = 0;
+    for (; i < n; i++) out[i] = (uint8_t)convert_one(p, bits_at(in, i, kind), 0u, &dummy);
+    return 0;
+}
+
+__attribute__((target("avx2,f16c")))
 static size_t convert_avx2(const octet_plan *p, const uint32_t *in, uint8_t *out, size_t n, const uint32_t *rbits) {
     size_t i = 0, invalid = 0;
     if (!p->has_nan) {   /* count NaNs the format cannot hold (rare: a scalar pre-pass) */
@@ -136,6 +264,8 @@ static size_t convert_avx2(const octet_plan *p, const uint32_t *in, uint8_t *out
             __m256i r = _mm256_loadu_si256((const __m256i *)(rbits + i));
             store8(out + i, convert8(p, u, r));
         }
+    } else if (rne_fast_ok(p)) {
+        i = convert_rne_avx2(p, in, 0, out, n);
     } else {
         const __m256i r = _mm256_setzero_si256();
         for (; i + 32 <= n; i += 32) {
@@ -156,7 +286,7 @@ static size_t convert_avx2(const octet_plan *p, const uint32_t *in, uint8_t *out
 }
 
 static size_t convert_bits(const octet_plan *p, const uint32_t *in, uint8_t *out, size_t n, const uint32_t *rbits) {
-    if (octet_has_avx2() && p->format.subnormals) return convert_avx2(p, in, out, n, rbits);
+    if (octet_has_avx2() && p->format.subnormals && p->emin >= -126) return convert_avx2(p, in, out, n, rbits);
     return convert_scalar(p, in, out, n, rbits);
 }
 
@@ -193,7 +323,12 @@ static uint32_t f16_to_f32_bits(uint16_t h) {
     return sign | ((e + 127 - 15) << 23) | (m << 13);
 }
 
+static int direct16_ok(const octet_plan *p) {
+    return octet_has_avx2() && rne_fast_ok(p) && p->has_nan;
+}
+
 size_t octet_convert_f16(const octet_plan *p, const uint16_t *in, uint8_t *out, size_t n, const uint32_t *rbits) {
+    if (direct16_ok(p)) return convert16_rne_avx2(p, in, 1, out, n);
     uint32_t tmp[BLOCK];
     size_t invalid = 0;
     for (size_t i = 0; i < n; i += BLOCK) {
@@ -206,6 +341,7 @@ size_t octet_convert_f16(const octet_plan *p, const uint16_t *in, uint8_t *out, 
 }
 
 size_t octet_convert_bf16(const octet_plan *p, const uint16_t *in, uint8_t *out, size_t n, const uint32_t *rbits) {
+    if (direct16_ok(p)) return convert16_rne_avx2(p, in, 2, out, n);
     uint32_t tmp[BLOCK];
     size_t invalid = 0;
     for (size_t i = 0; i < n; i += BLOCK) {

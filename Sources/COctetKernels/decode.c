@@ -2,16 +2,57 @@
 #pragma STDC FP_CONTRACT OFF
 #include "octet_kernels.h"
 #include <string.h>
+#include <stdint.h>
 #include <immintrin.h>
+#include "fast8.h"
 
 __attribute__((target("avx2")))
+static inline void decode_f32_gather8(const int *table, const uint8_t *in, float *out) {
+    __m256i idx = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)in));
+    _mm256_storeu_si256((__m256i *)out, _mm256_i32gather_epi32(table, idx, 4));
+}
+
+/* 8-bit signed formats: arithmetic decode through binary16 (fast8.h), 32 codes per step; a step
+ * holding a special code takes the table (gather) instead. Other formats: the table, 8 codes per
+ * gather. */
+__attribute__((target("avx2,f16c")))
 static void decode_f32_avx2(const octet_plan *p, const uint8_t *in, float *out, size_t n) {
     size_t i = 0;
     const int *table = (const int *)(const void *)p->decode_table;
-    for (; i + 8 <= n; i += 8) {
-        __m256i idx = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(in + i)));
-        _mm256_storeu_si256((__m256i *)(out + i), _mm256_i32gather_epi32(table, idx, 4));
+    octet_fast8 d = octet_fast8_init(p);
+    if (d.ok) {
+        const __m256 scale = _mm256_set1_ps(d.scale);
+        /* Large outputs: non-temporal stores once the output is 32-byte aligned. */
+        int stream = n >= ((size_t)1 << 16) && ((uintptr_t)out & 3) == 0;
+        if (stream) for (; i < n && ((uintptr_t)(out + i) & 31) != 0; i++) out[i] = p->decode_table[in[i]];
+        for (; i + 32 <= n; i += 32) {
+            __m256i sp = octet_fast8_special(&d, _mm256_loadu_si256((const __m256i *)(in + i)));
+            if (!_mm256_testz_si256(sp, sp)) {
+                for (int k = 0; k < 32; k += 8) decode_f32_gather8(table, in + i + k, out + i + k);
+                continue;
+            }
+            __m256 v0, v1, v2, v3;
+            octet_fast8_raw16(&d, in + i, &v0, &v1);
+            octet_fast8_raw16(&d, in + i + 16, &v2, &v3);
+            if (d.scale_exp) {
+                v0 = _mm256_mul_ps(v0, scale); v1 = _mm256_mul_ps(v1, scale);
+                v2 = _mm256_mul_ps(v2, scale); v3 = _mm256_mul_ps(v3, scale);
+            }
+            if (stream) {
+                _mm256_stream_ps(out + i, v0);
+                _mm256_stream_ps(out + i + 8, v1);
+                _mm256_stream_ps(out + i + 16, v2);
+                _mm256_stream_ps(out + i + 24, v3);
+            } else {
+                _mm256_storeu_ps(out + i, v0);
+                _mm256_storeu_ps(out + i + 8, v1);
+                _mm256_storeu_ps(out + i + 16, v2);
+                _mm256_storeu_ps(out + i + 24, v3);
+            }
+        }
+        if (stream) _mm_sfence();
     }
+    for (; i + 8 <= n; i += 8) decode_f32_gather8(table, in + i, out + i);
     for (; i < n; i++) out[i] = p->decode_table[in[i]];
 }
 

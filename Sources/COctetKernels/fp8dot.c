@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 #include <immintrin.h>
+#include "fast8.h"
 
 /* ---- binary32 accumulation, fp32:lanes32 ---- */
 
@@ -24,7 +25,7 @@ static float dot_f32_scalar(const octet_plan *pa, const octet_plan *pb, const ui
 }
 
 __attribute__((target("avx2")))
-static float dot_f32_avx2(const octet_plan *pa, const octet_plan *pb, const uint8_t *a, const uint8_t *b, size_t n) {
+static float dot_f32_gather(const octet_plan *pa, const octet_plan *pb, const uint8_t *a, const uint8_t *b, size_t n) {
     const float *ta = pa->decode_table, *tb = pb->decode_table;
     __m256 acc[4] = { _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps() };
     size_t i = 0;
@@ -38,6 +39,59 @@ static float dot_f32_avx2(const octet_plan *pa, const octet_plan *pb, const uint
     }
     float lanes[32];
     for (int k = 0; k < 4; k++) _mm256_storeu_ps(lanes + 8 * k, acc[k]);
+    for (; i < n; i++) {
+        float p = ta[a[i]] * tb[b[i]];
+        lanes[i & 31] = lanes[i & 31] + p;
+    }
+    return fold32(lanes);
+}
+
+/* 2^e as a binary32 (|e| <= 126), exactly. */
+static inline float pow2f(int e) {
+    uint32_t b = (uint32_t)(e + 127) << 23;
+    float f;
+    memcpy(&f, &b, 4);
+    return f;
+}
+
+/* Both formats decode arithmetically (fast8.h) to v · 2^(bias - 15): every product is then the
+ * exact product times c = 2^(ba + bb - 30), a normal binary32 (at least 2^-40), and so is every
+ * partial sum of the lanes. Rounding to nearest commutes with scaling by a power of two as long
+ * as neither computation meets a subnormal or an overflow: the reference's products are at least
+ * 2^(qa + qb) >= 2^-126 (checked), its sums multiples of that, and neither side can reach 2^128
+ * (|products| < 2^64). So the scaled lanes are exactly c times the reference's lanes; they are
+ * unscaled (exact) before the tail and the fold. If any code of the vector part is special the
+ * result is recomputed with the table (gathers), which handles NaN and Inf. */
+__attribute__((target("avx2,f16c")))
+static float dot_f32_avx2(const octet_plan *pa, const octet_plan *pb, const uint8_t *a, const uint8_t *b, size_t n) {
+    octet_fast8 da = octet_fast8_init(pa), db = octet_fast8_init(pb);
+    if (!da.ok || !db.ok || pa->quantum_exponent + pb->quantum_exponent < -126) return dot_f32_gather(pa, pb, a, b, n);
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
+    __m256i spec = _mm256_setzero_si256();
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        spec = _mm256_or_si256(spec, _mm256_or_si256(octet_fast8_special(&da, _mm256_loadu_si256((const __m256i *)(a + i))),
+                                                     octet_fast8_special(&db, _mm256_loadu_si256((const __m256i *)(b + i)))));
+        __m256 a0, a1, a2, a3, b0, b1, b2, b3;
+        octet_fast8_raw16(&da, a + i, &a0, &a1);
+        octet_fast8_raw16(&db, b + i, &b0, &b1);
+        octet_fast8_raw16(&da, a + i + 16, &a2, &a3);
+        octet_fast8_raw16(&db, b + i + 16, &b2, &b3);
+        acc0 = _mm256_add_ps(acc0, _mm256_mul_ps(a0, b0));
+        acc1 = _mm256_add_ps(acc1, _mm256_mul_ps(a1, b1));
+        acc2 = _mm256_add_ps(acc2, _mm256_mul_ps(a2, b2));
+        acc3 = _mm256_add_ps(acc3, _mm256_mul_ps(a3, b3));
+    }
+    /* The byte test sees every NaN and Inf code of a qualifying format; the tail below goes
+     * through the table, which handles them like the gather path. */
+    if (!_mm256_testz_si256(spec, spec)) return dot_f32_gather(pa, pb, a, b, n);
+    const __m256 unscale = _mm256_set1_ps(pow2f(da.scale_exp + db.scale_exp));
+    float lanes[32];
+    _mm256_storeu_ps(lanes, _mm256_mul_ps(acc0, unscale));
+    _mm256_storeu_ps(lanes + 8, _mm256_mul_ps(acc1, unscale));
+    _mm256_storeu_ps(lanes + 16, _mm256_mul_ps(acc2, unscale));
+    _mm256_storeu_ps(lanes + 24, _mm256_mul_ps(acc3, unscale));
+    const float *ta = pa->decode_table, *tb = pb->decode_table;
     for (; i < n; i++) {
         float p = ta[a[i]] * tb[b[i]];
         lanes[i & 31] = lanes[i & 31] + p;
@@ -126,14 +180,86 @@ static double sum_double_avx2(const octet_plan *pa, const octet_plan *pb, const 
     return s;
 }
 
+/* Fast route (AVX2, both formats decode arithmetically, fast8.h): the products, scaled by
+ * c = 2^(ba + bb - 30), are exact binary32 values, widened to binary64 and added in four lanes.
+ * Returns 1 if a NaN/Inf code occurs (the sum is then not used), else 0 with the exact sum of the
+ * scaled products in *out: the caller only uses it for a run of terms whose Kulisch width is at
+ * most 53, where every partial sum (scaled by a power of two) is exact in binary64. The tail
+ * (fewer than 32 terms) is added from the table, scaled the same way. */
+__attribute__((target("avx2,f16c")))
+static int sum_double_fast(const octet_fast8 *da, const octet_fast8 *db, const octet_plan *pa, const octet_plan *pb,
+                           const uint8_t *a, const uint8_t *b, size_t n, double *out) {
+    __m256d d0 = _mm256_setzero_pd(), d1 = _mm256_setzero_pd(), d2 = _mm256_setzero_pd(), d3 = _mm256_setzero_pd();
+    __m256i spec = _mm256_setzero_si256();
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        spec = _mm256_or_si256(spec, _mm256_or_si256(octet_fast8_special(da, _mm256_loadu_si256((const __m256i *)(a + i))),
+                                                     octet_fast8_special(db, _mm256_loadu_si256((const __m256i *)(b + i)))));
+        __m256 a0, a1, a2, a3, b0, b1, b2, b3;
+        octet_fast8_raw16(da, a + i, &a0, &a1);
+        octet_fast8_raw16(db, b + i, &b0, &b1);
+        octet_fast8_raw16(da, a + i + 16, &a2, &a3);
+        octet_fast8_raw16(db, b + i + 16, &b2, &b3);
+        __m256 p0 = _mm256_mul_ps(a0, b0), p1 = _mm256_mul_ps(a1, b1), p2 = _mm256_mul_ps(a2, b2), p3 = _mm256_mul_ps(a3, b3);
+        d0 = _mm256_add_pd(d0, _mm256_cvtps_pd(_mm256_castps256_ps128(p0)));
+        d1 = _mm256_add_pd(d1, _mm256_cvtps_pd(_mm256_extractf128_ps(p0, 1)));
+        d2 = _mm256_add_pd(d2, _mm256_cvtps_pd(_mm256_castps256_ps128(p1)));
+        d3 = _mm256_add_pd(d3, _mm256_cvtps_pd(_mm256_extractf128_ps(p1, 1)));
+        d0 = _mm256_add_pd(d0, _mm256_cvtps_pd(_mm256_castps256_ps128(p2)));
+        d1 = _mm256_add_pd(d1, _mm256_cvtps_pd(_mm256_extractf128_ps(p2, 1)));
+        d2 = _mm256_add_pd(d2, _mm256_cvtps_pd(_mm256_castps256_ps128(p3)));
+        d3 = _mm256_add_pd(d3, _mm256_cvtps_pd(_mm256_extractf128_ps(p3, 1)));
+    }
+    if (!_mm256_testz_si256(spec, spec)) return 1;
+    double lanes[4];
+    _mm256_storeu_pd(lanes, _mm256_add_pd(_mm256_add_pd(d0, d1), _mm256_add_pd(d2, d3)));
+    double s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    double c = ldexp(1.0, -(da->scale_exp + db->scale_exp));
+    for (; i < n; i++) {
+        float x = pa->decode_table[a[i]], y = pb->decode_table[b[i]];
+        if (!__builtin_isfinite(x) || !__builtin_isfinite(y)) return 1;
+        s += ((double)x * (double)y) * c;
+    }
+    *out = s;
+    return 0;
+}
+
 octet_exact_sum octet_dot_fp8_exact(const octet_plan *pa, const octet_plan *pb, const uint8_t *a, const uint8_t *b, size_t n) {
     octet_exact_sum r;
     memset(&r, 0, sizeof r);
     r.lsb_exponent = pa->quantum_exponent + pb->quantum_exponent;
-    r.special = special_outcome(pa, pb, a, b, n);
-    if (r.special) return r;
     int w = kulisch_width(pa, pb, n);
     i128 k = 0;
+    if (octet_has_avx2()) {
+        /* Binary64 sums of runs of at most 2^c terms, c the largest with width(2^c) <= 53: each run's
+         * sum is exact (the W <= 53 argument), an integer multiple of 2^lsb below 2^(lsb+52), and is
+         * added as an integer to the register the full width calls for (int64 when W <= 63, else
+         * int128); when W <= 53 there is a single run. */
+        octet_fast8 da = octet_fast8_init(pa), db = octet_fast8_init(pb);
+        int c = 53 - kulisch_width(pa, pb, 1);
+        int unscale = da.scale_exp + db.scale_exp;   /* the runs' sums are 2^-unscale times the products' */
+        if (da.ok && db.ok && c >= 8 && w <= 127) {
+            size_t run = c >= 40 ? (size_t)1 << 40 : (size_t)1 << c;
+            int special = 0;
+            int64_t k64 = 0;
+            for (size_t s = 0; s < n; s += run) {
+                size_t m = n - s < run ? n - s : run;
+                double d;
+                if (sum_double_fast(&da, &db, pa, pb, a + s, b + s, m, &d)) { special = 1; break; }
+                if (w <= 63) k64 += (int64_t)ldexp(d, unscale - r.lsb_exponent);
+                else k += (i128)(int64_t)ldexp(d, unscale - r.lsb_exponent);
+            }
+            if (w <= 63) k = k64;
+            if (!special) {
+                r.path = w <= 53 ? 53 : w <= 63 ? 63 : 127;
+                goto done;
+            }
+            k = 0;   /* a NaN/Inf code: the special outcome below */
+        }
+    }
+    r.special = special_outcome(pa, pb, a, b, n);
+    if (r.special) return r;
+    if (w > 127) return r;   /* path 0: beyond two words (see the header) */
     if (w <= 53) {
         r.path = 53;
         double s;
@@ -150,13 +276,14 @@ octet_exact_sum octet_dot_fp8_exact(const octet_plan *pa, const octet_plan *pb, 
         if (w <= 63) {
             r.path = 63;
             int64_t acc = 0;
-            for (size_t i = 0; i < n; i++) acc += (ma[a[i]] * mb[b[i]]) << (sa[a[i]] + sb[b[i]]);
+            for (size_t i = 0; i < n; i++) acc += (ma[a[i]] * mb[b[i]]) * ((int64_t)1 << (sa[a[i]] + sb[b[i]]));
             k = acc;
         } else {
             r.path = 127;
-            for (size_t i = 0; i < n; i++) k += ((i128)(ma[a[i]] * mb[b[i]])) << (sa[a[i]] + sb[b[i]]);
+            for (size_t i = 0; i < n; i++) k += ((i128)(ma[a[i]] * mb[b[i]])) * ((i128)1 << (sa[a[i]] + sb[b[i]]));
         }
     }
+done:
     r.hi = (int64_t)(k >> 64);
     r.lo = (uint64_t)k;
     if (k == 0) r.negative_zero = all_products_negative_zero(pa, pb, a, b, n);

@@ -4,7 +4,8 @@
 #include <math.h>
 #include <string.h>
 
-static int force_scalar_flag = 0;
+/* Per thread, so a test or benchmark forcing the scalar paths does not change what other threads run. */
+static _Thread_local int force_scalar_flag = 0;
 
 int octet_cpu_avx2(void) {
     static int cached = -1;
@@ -138,7 +139,8 @@ int octet_plan_init(octet_plan *p, octet_format f, octet_rounding rounding, octe
     uint32_t count = 1u << bits;
     double maxabs = 0;
     for (uint32_t c = 0; c < 256; c++) {
-        float v = c < count ? code_value(&f, c) : NAN;
+        /* Codes are read from the low bits of each byte: unused high bits are ignored. */
+        float v = code_value(&f, c & (count - 1u));
         p->decode_table[c] = v;
         if (c < count) {
             if (isnan(v) || isinf(v)) p->has_specials = 1;

@@ -160,8 +160,9 @@ public struct Checker {
                               observed: result.0, expected: result.1, shrinkSteps: steps)
     }
 
-    /// Simpler versions of a case, simplest first.
-    func candidates(_ c: CheckCase) -> [CheckCase] {
+    /// Simpler versions of a case, simplest first. Lazy: a long vector has about 2n chunk
+    /// removals of n elements each, too many to build at once (65,536 pairs would need gigabytes).
+    func candidates(_ c: CheckCase) -> AnySequence<CheckCase> {
         switch c {
         case .convert(let u):
             var out: [CheckCase] = []
@@ -173,43 +174,44 @@ public struct Checker {
                 out.append(.convert(u & ~low))
                 if m & 0xFFFF != 0 { out.append(.convert(u & ~0xFFFF)) }
             }
-            return out
+            return AnySequence(out)
         case .mul(let x, let y):
-            guard case .mul(let fa, let fb, _, _, _) = spec else { return [] }
-            return simplerCodes(x, fa).map { .mul($0, y) } + simplerCodes(y, fb).map { .mul(x, $0) }
+            guard case .mul(let fa, let fb, _, _, _) = spec else { return AnySequence([]) }
+            return AnySequence(simplerCodes(x, fa).map { .mul($0, y) } + simplerCodes(y, fb).map { .mul(x, $0) })
         case .dot(let xs, let ys):
-            var out: [CheckCase] = []
-            let n = xs.count
-            var chunk = n / 2
-            while chunk >= 1 {                                                // drop chunks
-                var start = 0
-                while start < n {
-                    let end = min(start + chunk, n)
-                    out.append(.dot(Array(xs[..<start] + xs[end...]), Array(ys[..<start] + ys[end...])))
-                    start = end
-                }
-                chunk /= 2
+            let dropped = Checker.chunkRemovals(xs.count).lazy.map { (s, e) in
+                CheckCase.dot(Array(xs[..<s] + xs[e...]), Array(ys[..<s] + ys[e...]))
             }
-            guard case .dot(let fa, let fb, _, _) = spec else { return out }
-            for i in 0 ..< min(n, 64) {                                      // simpler codes
-                for s in simplerCodes(xs[i], fa) { var v = xs; v[i] = s; out.append(.dot(v, ys)) }
-                for s in simplerCodes(ys[i], fb) { var v = ys; v[i] = s; out.append(.dot(xs, v)) }
+            guard case .dot(let fa, let fb, _, _) = spec else { return AnySequence(dropped) }
+            let simpler = (0 ..< min(xs.count, 64)).lazy.flatMap { i in                // simpler codes
+                self.simplerCodes(xs[i], fa).map { s -> CheckCase in var v = xs; v[i] = s; return .dot(v, ys) }
+                    + self.simplerCodes(ys[i], fb).map { s -> CheckCase in var v = ys; v[i] = s; return .dot(xs, v) }
             }
-            return out
+            return AnySequence(dropped.concatenated(with: simpler))
         case .dotI8(let xs, let ys):
-            var out: [CheckCase] = []
-            let n = xs.count
-            var chunk = n / 2
-            while chunk >= 1 {
-                var start = 0
-                while start < n {
-                    let end = min(start + chunk, n)
-                    out.append(.dotI8(Array(xs[..<start] + xs[end...]), Array(ys[..<start] + ys[end...])))
-                    start = end
+            return AnySequence(Checker.chunkRemovals(xs.count).lazy.map { (s, e) in
+                CheckCase.dotI8(Array(xs[..<s] + xs[e...]), Array(ys[..<s] + ys[e...]))
+            })
+        }
+    }
+
+    /// The ranges [start, end) to drop from a vector of n elements: halves first, then quarters, …,
+    /// then single elements.
+    static func chunkRemovals(_ n: Int) -> AnySequence<(Int, Int)> {
+        AnySequence { () -> AnyIterator<(Int, Int)> in
+            var chunk = n / 2, start = 0
+            return AnyIterator {
+                while chunk >= 1 {
+                    if start < n {
+                        let end = min(start + chunk, n)
+                        defer { start = end }
+                        return (start, end)
+                    }
+                    chunk /= 2
+                    start = 0
                 }
-                chunk /= 2
+                return nil
             }
-            return out
         }
     }
 
@@ -224,5 +226,23 @@ public struct Checker {
         if mag > 1 { out.append((code & signBit) | mag / 2) }
         if mag > 0 { out.append((code & signBit) | (mag - 1)) }
         return out.filter { f.contains(code: $0) && f.value(ofCode: $0).isFinite == finite }
+    }
+}
+
+extension Sequence {
+    /// This sequence, then `other`, lazily.
+    func concatenated<S: Sequence>(with other: S) -> AnySequence<Element> where S.Element == Element {
+        AnySequence { () -> AnyIterator<Element> in
+            var first = self.makeIterator()
+            var second = other.makeIterator()
+            var inFirst = true
+            return AnyIterator {
+                if inFirst {
+                    if let x = first.next() { return x }
+                    inFirst = false
+                }
+                return second.next()
+            }
+        }
     }
 }

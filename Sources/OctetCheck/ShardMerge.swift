@@ -38,7 +38,11 @@ public struct ShardMerge {
         }
         passed += p
         failed += f
-        if let ce = obj["counterexample"] as? [String: Any] { counterexamples.append("shard \(shard): \(ce)") }
+        if let ce = obj["counterexample"] as? [String: Any] {
+            // in a fixed order (a dictionary's description has none)
+            func text(_ key: String) -> String { ce[key].map { "\($0)" } ?? "?" }
+            counterexamples.append("shard \(shard): counterexample from \(text("generator")) case \(text("case")): \(text("inputs")); observed \(text("observed")), expected \(text("expected"))")
+        }
     }
 
     public var complete: Bool {

@@ -86,7 +86,7 @@ public struct VectorVerifier {
 
     /// Checks one data line; returns nil when it passes, or the report text.
     public func check(line: String, number: Int) -> String? {
-        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+        let fields = line.split(whereSeparator: isFieldSeparator)
         let k = operandCount
         guard fields.count == k + 1 || fields.count == k + 2 else {
             return "line \(number): malformed: expected \(k) operand field(s), a result and optional flags, got \(fields.count) field(s): '\(line)'"
@@ -108,11 +108,19 @@ public struct VectorVerifier {
         do {
             switch operation {
             case .decode(let f):
+                // The value column is any spelling of the value parser (a program may write 0.5,
+                // 1/2 or 0x1p-1); it must equal the exact value, -0 included. Any NaN matches a
+                // NaN code (Octet writes `nan` whatever the sign bit).
                 let c = try codeOf(fields[0], f, "code")
-                let expected = f.value(ofCode: c).description
-                return expected == String(resultField) ? nil : "line \(number): \(f.hex(c)) => \(resultField)  expected: \(expected)"
+                let expected = f.value(ofCode: c)
+                let given: ExactValue
+                do { given = try ValueParser.parse(String(resultField)) } catch {
+                    throw VectorError(line: number, message: "malformed value: \(error.description)")
+                }
+                return given == expected || (given.isNaN && expected.isNaN) ? nil : "line \(number): \(f.hex(c)) => \(resultField)  expected: \(expected)"
             case .convert(let src, let f, let mode, let policy, let n):
-                guard let bits = VectorVerifier.hexInt(fields[0]), fields[0].count <= src.hexDigits else {
+                let digits = fields[0].hasPrefix("0x") || fields[0].hasPrefix("0X") ? fields[0].count - 2 : fields[0].count
+                guard let bits = VectorVerifier.hexInt(fields[0]), digits <= src.hexDigits else {
                     throw VectorError(line: number, message: "malformed \(src.rawValue) input '\(fields[0])'")
                 }
                 let x = IEEEBits.decode(bits, as: src.ieee)
@@ -172,14 +180,23 @@ public struct VectorVerifier {
         var number = 0
         for line in lines {
             number += 1
-            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+            let trimmed = line.drop(while: isFieldSeparator)
             if trimmed.isEmpty { continue }
             if trimmed.hasPrefix("#") {
-                guard verifier == nil else { continue }   // comments after the data are ignored
                 let body = trimmed.dropFirst().drop(while: { $0 == " " })
-                if body.hasPrefix("octet-vectors") { continue }
+                if body.hasPrefix("octet-vectors") {
+                    // The format line opens a header; after cases it opens the next file of a
+                    // concatenation, whose header replaces the previous one.
+                    let version = body.dropFirst("octet-vectors".count).trimmingSpacesAndCR()
+                    guard version == "1" else {
+                        return (outcome, VectorError(line: number, message: "unsupported vector format '\(body.trimmingSpacesAndCR())' (this reader knows 'octet-vectors 1')"))
+                    }
+                    if verifier != nil { verifier = nil; headerFields = [] }
+                    continue
+                }
+                guard verifier == nil else { continue }   // other comments after the data are ignored
                 if let colon = body.firstIndex(of: ":") {
-                    headerFields.append((String(body[..<colon]).trimmingSpaces(), String(body[body.index(after: colon)...]).trimmingSpaces()))
+                    headerFields.append((body[..<colon].trimmingSpacesAndCR(), body[body.index(after: colon)...].trimmingSpacesAndCR()))
                 }
                 continue
             }
@@ -197,6 +214,18 @@ public struct VectorVerifier {
         }
         if verifier == nil && headerFields.isEmpty { return (outcome, VectorError(line: number, message: "no header and no cases")) }
         return (outcome, nil)
+    }
+}
+
+/// Blanks between and around fields: space, tab, and the carriage return of CRLF line ends (which
+/// a reader that splits at "\n" may leave behind, alone or as the one Character "\r\n").
+@inline(__always) func isFieldSeparator(_ c: Character) -> Bool {
+    c == " " || c == "\t" || c == "\r" || c == "\r\n" || c == "\n"
+}
+
+extension Substring {
+    func trimmingSpacesAndCR() -> String {
+        String(drop(while: isFieldSeparator).reversed().drop(while: isFieldSeparator).reversed())
     }
 }
 

@@ -66,7 +66,8 @@ public enum VectorWriter {
     /// values (and of max and the next grid value) with their binary32 neighbours, both signs, and
     /// ±0, ±Inf, NaN.
     public static func boundaryInputs(_ f: Format) -> [UInt32] {
-        let gens = Generators.convert(f, budget: 0, seed: 1)
+        // The fixed lists are truncated to the budget: ask for all of them (budget 0 gave none).
+        let gens = Generators.convert(f, budget: Int.max, seed: 1)
         var out: [UInt32] = []
         for g in gens where g.name == "specials" || g.name == "values" || g.name == "midpoints" {
             for i in 0 ..< g.count { if case .convert(let u) = g.caseAt(i) { out.append(u) } }

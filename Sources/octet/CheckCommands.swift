@@ -124,7 +124,18 @@ struct CheckCommand: ParsableCommand {
         if json {
             print(CheckText.json(report, spec: spec))
         } else {
-            let command = (["octet"] + CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--seed") }).joined(separator: " ")
+            // The command line without its seed (`--seed S` or `--seed=S`): the report appends it.
+            var args: [String] = []
+            var skipNext = false
+            for a in CommandLine.arguments.dropFirst() {
+                if skipNext { skipNext = false; continue }
+                if a == "--seed" { skipNext = true; continue }
+                if a.hasPrefix("--seed=") { continue }
+                // quoted for a POSIX shell when needed, so the line can be pasted as it is
+                let plain = !a.isEmpty && a.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_./:=,+@%".unicodeScalars.contains($0)) }
+                args.append(plain ? a : "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'")
+            }
+            let command = (["octet"] + args).joined(separator: " ")
             print(CheckText.render(report, spec: spec, command: command), terminator: "")
         }
         if !report.idleGenerators.isEmpty && report.counterexample == nil && part.count == 1 {

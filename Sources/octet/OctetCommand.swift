@@ -28,7 +28,7 @@ struct OctetCommand: ParsableCommand {
         commandName: "octet",
         abstract: "The bit-exact reference for 8-bit-and-narrower number formats.",
         subcommands: [FormatsCommand.self, DecodeCommand.self, EncodeCommand.self, DescribeCommand.self, MACCommand.self, KulischCommand.self, AccumulationErrorCommand.self, QuantizeCommand.self, MXCommand.self, AreaCommand.self, AccuracyCommand.self,
-                      CheckCommand.self, GenCommand.self, VerifyCommand.self, VectorsCommand.self, MergeCommand.self]
+                      CheckCommand.self, GenCommand.self, VerifyCommand.self, VectorsCommand.self, MergeCommand.self, BenchCommand.self, SpecCommand.self]
     )
 }
 

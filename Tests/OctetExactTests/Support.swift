@@ -52,9 +52,11 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 /// The number of iterations of a deterministic sweep: `base`, multiplied by the value of the
-/// environment variable `OCTET_LONG_SWEEPS` when it is set (for example `OCTET_LONG_SWEEPS=100`).
+/// environment variable `OCTET_LONG_SWEEPS` when it is set (for example `OCTET_LONG_SWEEPS=100`),
+/// or by 100 under `OCTET_EXHAUSTIVE=1` (the switch the other suites use for their long runs).
 func sweepCount(_ base: Int) -> Int {
     if let p = getenv("OCTET_LONG_SWEEPS"), let k = Int(String(cString: p)), k > 0 { return base * k }
+    if let p = getenv("OCTET_EXHAUSTIVE"), String(cString: p) == "1" { return base * 100 }
     return base
 }
 

@@ -2,7 +2,11 @@
  *
  * Every kernel implements, bit for bit, an operation of the Octet reference (Specs/formats.md,
  * Specs/accumulation.md); the doc comment of each says which. The kernels never depend on GMP:
- * formats are described by plain data (octet_format), built by the caller. */
+ * formats are described by plain data (octet_format), built by the caller.
+ *
+ * Floating-point environment: the kernels assume the default one (MXCSR: round to nearest even,
+ * denormals neither flushed to zero nor read as zero), which Swift and C programs have unless they
+ * change it; the bit-exactness claims below hold under it. */
 #ifndef OCTET_KERNELS_H
 #define OCTET_KERNELS_H
 #include <stddef.h>
@@ -65,7 +69,8 @@ int octet_plan_init(octet_plan *plan, octet_format format, octet_rounding roundi
 
 /* 1 when the AVX2 paths are in use (runtime CPUID), 0 when the scalar ones are. */
 int octet_has_avx2(void);
-/* Forces the scalar paths (for tests and baselines): 1 = scalar only, 0 = automatic. */
+/* Forces the scalar paths (for tests and baselines) on the calling thread: 1 = scalar only,
+ * 0 = automatic. */
 void octet_force_scalar(int on);
 
 /* binary32 -> codes: out[i] = encode(in[i]) under the plan (Specs/formats.md §4), one code per
@@ -89,7 +94,8 @@ void octet_pack4(const uint8_t *codes, uint8_t *packed, size_t n);
 void octet_unpack4(const uint8_t *packed, uint8_t *codes, size_t n);
 
 /* Exact integer dot products (reference: `exact` into int32; the caller keeps n small enough that
- * the exact sum fits int32: n <= 131072 for int8 x int8). */
+ * the exact sum fits int32: n < 131072 for int8 x int8, whose largest product is (-128)^2 = 2^14;
+ * n < 65794 for uint8 x int8; n < 2^21 for int4 x int8). */
 int32_t octet_dot_i8(const int8_t *a, const int8_t *b, size_t n);
 int32_t octet_dot_u8i8(const uint8_t *a, const int8_t *b, size_t n);
 /* a: n int4 values packed two per byte (element 0 low nibble), b: n int8 values. */
@@ -115,7 +121,8 @@ typedef struct {
     int lsb_exponent;
     int special;          /* 0: finite; 1: NaN; 2: +Inf; 3: -Inf */
     int negative_zero;    /* finite zero that is -0 (every product -0) */
-    int path;             /* accumulator used: 53 = binary64, 63 = int64, 127 = int128 */
+    int path;             /* accumulator used: 53 = binary64, 63 = int64, 127 = int128; 0 = not computed
+                             (a special outcome, or W > 127: see below) */
 } octet_exact_sum;
 
 /* Exact FP8 x FP8 (any <= 8-bit formats) dot product: the reference `exact` sum, with IEEE special
@@ -124,7 +131,14 @@ typedef struct {
  *  - W <= 53: binary64 additions in any order are exact, because every partial sum is a multiple
  *    of 2^lsb below 2^(lsb+52) in magnitude, which binary64 represents exactly (AVX2 path);
  *  - W <= 63: an int64 fixed-point register at 2^lsb is exact and cannot overflow;
- *  - otherwise a two-word (int128) register, exact for W <= 127. */
+ *  - otherwise a two-word (int128) register, exact for W <= 127.
+ * In the int64 and int128 cases the AVX2 path adds runs of at most 2^c terms in binary64 first,
+ * c the largest with width(2^c) <= 53 (so each run's sum is exact by the first argument), and adds
+ * each run's sum to the register as an integer: e4m3fn x e4m3fn with 16 Mi terms (W = 61) runs in
+ * 2^16-term binary64 runs into an int64.
+ * Formats whose width exceeds 127 bits even for few terms (products spanning more than 2^125:
+ * E8M0, binary8p1*, binary8p2*) are not supported: the result is 0 with path 0. NaN/Inf codes give
+ * the special outcome (path 0). Codes are read from the low bits of each byte. */
 octet_exact_sum octet_dot_fp8_exact(const octet_plan *pa, const octet_plan *pb, const uint8_t *a, const uint8_t *b, size_t n);
 
 /* MX block dot: X(A)·X(B)·Σ P_i(A)·P_i(B) with E8M0 scale codes, accumulated exactly in binary64

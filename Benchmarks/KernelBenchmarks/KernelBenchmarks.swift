@@ -1,0 +1,231 @@
+// The OctetKernels benchmarks for ordo-one/benchmark (see Benchmarks/README.md).
+//
+// Each kernel is measured beside its baselines, in the same run on the same data:
+//   [kernel]      the dispatched C kernel (AVX2 where the CPU has it)
+//   [scalar C]    the portable scalar C path of the same kernel (Kernels.withScalarPaths)
+//   [Swift loop]  a plain Swift loop doing the same job
+//   [reference]   the GMP reference (Format.encode, Format.value(ofCode:), Dot.compute), n = 4096 only
+//   memcpy 64 MiB the bandwidth bound of the streaming (n = 16 Mi) kernels
+// One iteration is one call over n elements; elements/s = n / wall clock. `octet bench` prints
+// the same comparisons as a table of throughputs and ratios.
+import Benchmark
+import Foundation
+import Octet
+import OctetExact
+import OctetKernels
+
+let l1 = 4096
+let streaming = 16 << 20
+
+struct Rand {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A 64-byte aligned buffer for the whole run; the first 65,536 elements come from `fill`, the
+/// rest repeats them.
+func buffer<T>(_ count: Int, _ fill: (Int) -> T) -> UnsafeMutableBufferPointer<T> {
+    let p = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<T>.stride, alignment: 64).bindMemory(to: T.self, capacity: count)
+    let head = min(count, 1 << 16)
+    for i in 0 ..< head { (p + i).initialize(to: fill(i)) }
+    var done = head
+    while done < count {
+        let m = min(done, count - done)
+        memcpy(p + done, p, m * MemoryLayout<T>.stride)
+        done += m
+    }
+    return UnsafeMutableBufferPointer(start: p, count: count)
+}
+
+nonisolated(unsafe) var rng = Rand(state: 0x0C7E7)
+nonisolated(unsafe) let f32 = buffer(streaming) { _ -> Float in
+    let r = rng.next()
+    return Float(bitPattern: UInt32(truncatingIfNeeded: r) & 0x807F_FFFF | UInt32(117 + Int(r >> 40) % 22) << 23)
+}
+nonisolated(unsafe) let f16 = buffer(streaming) { i -> UInt16 in
+    let b = f32[i].bitPattern
+    return UInt16(truncatingIfNeeded: (b >> 16) & 0x8000 | ((b >> 23 & 0xFF) - 112) << 10 | (b >> 13) & 0x3FF)
+}
+nonisolated(unsafe) let bf16 = buffer(streaming) { i in UInt16(truncatingIfNeeded: f32[i].bitPattern >> 16) }
+nonisolated(unsafe) let codesA = buffer(streaming) { _ in UInt8(truncatingIfNeeded: rng.next() % 0x7E) | (rng.next() & 1 == 0 ? 0 : 0x80) }
+nonisolated(unsafe) let codesB = buffer(streaming) { _ in UInt8(truncatingIfNeeded: rng.next() % 0x7E) | (rng.next() & 1 == 0 ? 0 : 0x80) }
+nonisolated(unsafe) let i8a = buffer(streaming) { _ in Int8(truncatingIfNeeded: rng.next()) }
+nonisolated(unsafe) let i8b = buffer(streaming) { _ in Int8(truncatingIfNeeded: rng.next()) }
+nonisolated(unsafe) let out8 = buffer(streaming) { _ in UInt8(0) }
+nonisolated(unsafe) let out32 = buffer(streaming) { _ in Float(0) }
+nonisolated(unsafe) let gemmC = buffer(256 * 256) { _ in Int32(0) }
+
+/// Plans built from plain data (the kernels never see the reference's types).
+let e4m3fnFormat = octet_format(is_signed: 1, exponent_bits: 4, mantissa_bits: 3, bias: 7, subnormals: 1, specials: OCTET_SPECIALS_FN)
+let e5m2Format = octet_format(is_signed: 1, exponent_bits: 5, mantissa_bits: 2, bias: 15, subnormals: 1, specials: OCTET_SPECIALS_IEEE)
+nonisolated(unsafe) var planE4 = Kernels.plan(e4m3fnFormat, rounding: OCTET_RNE, overflow: OCTET_SATURATE)!
+nonisolated(unsafe) var planE5 = Kernels.plan(e5m2Format, rounding: OCTET_RNE, overflow: OCTET_SATURATE)!
+nonisolated(unsafe) let table = buffer(256) { c in withUnsafeBytes(of: planE4.decode_table) { $0.load(fromByteOffset: 4 * c, as: Float.self) } }
+nonisolated(unsafe) var planA = planE4
+nonisolated(unsafe) var planB = planE4
+
+// MARK: Plain Swift baselines
+
+@inline(never)
+func swiftConvertE4M3FN(_ input: UnsafePointer<Float>, _ out: UnsafeMutablePointer<UInt8>, _ n: Int) {
+    for i in 0 ..< n {
+        let u = input[i].bitPattern
+        let sign = UInt8(truncatingIfNeeded: u >> 24) & 0x80
+        let a = u & 0x7FFF_FFFF
+        if a > 0x7F80_0000 { out[i] = sign | 0x7F; continue }
+        if a >= 0x43E0_0000 { out[i] = sign | 0x7E; continue }
+        if a < 0x3C80_0000 { out[i] = sign | UInt8((Float(bitPattern: a) * 512).rounded(.toNearestOrEven)); continue }
+        let r = (a &+ 0x7FFFF &+ ((a >> 20) & 1)) >> 20
+        out[i] = sign | UInt8(min(r &- ((127 - 7) << 3), 0x7E))
+    }
+}
+
+@inline(never)
+func swiftDecode(_ input: UnsafePointer<UInt8>, _ table: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+    for i in 0 ..< n { out[i] = table[Int(input[i])] }
+}
+
+@inline(never)
+func swiftGEMM(_ A: UnsafePointer<Int8>, _ Bt: UnsafePointer<Int8>, _ C: UnsafeMutablePointer<Int32>, _ M: Int, _ N: Int, _ K: Int) {
+    for i in 0 ..< M {
+        for j in 0 ..< N {
+            var s: Int32 = 0
+            for k in 0 ..< K { s &+= Int32(A[i * K + k]) &* Int32(Bt[j * K + k]) }
+            C[i * N + j] = s
+        }
+    }
+}
+
+/// Int8 dots over n elements in calls of at most 65,536 (the kernel's int32 contract).
+@inline(__always)
+func chunkedDot(_ n: Int, _ f: (UnsafePointer<Int8>, UnsafePointer<Int8>, Int) -> Int32) -> Int64 {
+    var s: Int64 = 0, i = 0
+    while i < n {
+        let m = min(65536, n - i)
+        s &+= Int64(f(i8a.baseAddress! + i, i8b.baseAddress! + i, m))
+        i += m
+    }
+    return s
+}
+
+func sizeName(_ n: Int) -> String { n >= 1 << 20 ? "\(n >> 20)Mi" : "\(n)" }
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput],
+        warmupIterations: 3,
+        maxDuration: .seconds(1),
+        maxIterations: 100_000
+    )
+
+    Benchmark("memcpy 64 MiB") { b in
+        for _ in b.scaledIterations { memcpy(out32.baseAddress!, f32.baseAddress!, streaming * 4) }
+    }
+
+    for n in [l1, streaming] {
+        let s = sizeName(n)
+        // Conversions
+        Benchmark("f32->e4m3fn rne sat n=\(s) [kernel]") { b in
+            for _ in b.scaledIterations { blackHole(octet_convert_f32(&planE4, f32.baseAddress, out8.baseAddress, n, nil)) }
+        }
+        Benchmark("f32->e4m3fn rne sat n=\(s) [scalar C]") { b in
+            for _ in b.scaledIterations { blackHole(Kernels.withScalarPaths { octet_convert_f32(&planE4, f32.baseAddress, out8.baseAddress, n, nil) }) }
+        }
+        Benchmark("f32->e4m3fn rne sat n=\(s) [Swift loop]") { b in
+            for _ in b.scaledIterations { swiftConvertE4M3FN(f32.baseAddress!, out8.baseAddress!, n) }
+        }
+        Benchmark("f32->e5m2 rne sat n=\(s) [kernel]") { b in
+            for _ in b.scaledIterations { blackHole(octet_convert_f32(&planE5, f32.baseAddress, out8.baseAddress, n, nil)) }
+        }
+        Benchmark("f32->e5m2 rne sat n=\(s) [scalar C]") { b in
+            for _ in b.scaledIterations { blackHole(Kernels.withScalarPaths { octet_convert_f32(&planE5, f32.baseAddress, out8.baseAddress, n, nil) }) }
+        }
+        Benchmark("f16->e4m3fn rne sat n=\(s) [kernel]") { b in
+            for _ in b.scaledIterations { blackHole(octet_convert_f16(&planE4, f16.baseAddress, out8.baseAddress, n, nil)) }
+        }
+        Benchmark("f16->e4m3fn rne sat n=\(s) [scalar C]") { b in
+            for _ in b.scaledIterations { blackHole(Kernels.withScalarPaths { octet_convert_f16(&planE4, f16.baseAddress, out8.baseAddress, n, nil) }) }
+        }
+        Benchmark("bf16->e4m3fn rne sat n=\(s) [kernel]") { b in
+            for _ in b.scaledIterations { blackHole(octet_convert_bf16(&planE4, bf16.baseAddress, out8.baseAddress, n, nil)) }
+        }
+        Benchmark("bf16->e4m3fn rne sat n=\(s) [scalar C]") { b in
+            for _ in b.scaledIterations { blackHole(Kernels.withScalarPaths { octet_convert_bf16(&planE4, bf16.baseAddress, out8.baseAddress, n, nil) }) }
+        }
+        // Decode
+        Benchmark("e4m3fn->f32 n=\(s) [kernel]") { b in
+            for _ in b.scaledIterations { octet_decode_f32(&planE4, codesA.baseAddress, out32.baseAddress, n) }
+        }
+        Benchmark("e4m3fn->f32 n=\(s) [scalar C]") { b in
+            for _ in b.scaledIterations { Kernels.withScalarPaths { octet_decode_f32(&planE4, codesA.baseAddress, out32.baseAddress, n) } }
+        }
+        Benchmark("e4m3fn->f32 n=\(s) [Swift loop]") { b in
+            for _ in b.scaledIterations { swiftDecode(codesA.baseAddress!, table.baseAddress!, out32.baseAddress!, n) }
+        }
+        // Int8 dot
+        Benchmark("int8 dot n=\(s) [kernel]") { b in
+            for _ in b.scaledIterations { blackHole(chunkedDot(n) { octet_dot_i8($0, $1, $2) }) }
+        }
+        Benchmark("int8 dot n=\(s) [scalar C]") { b in
+            for _ in b.scaledIterations { blackHole(Kernels.withScalarPaths { chunkedDot(n) { octet_dot_i8($0, $1, $2) } }) }
+        }
+        Benchmark("int8 dot n=\(s) [Swift loop]") { b in
+            for _ in b.scaledIterations {
+                blackHole(chunkedDot(n) { Kernels.dotInt8Swift(UnsafeBufferPointer(start: $0, count: $2), UnsafeBufferPointer(start: $1, count: $2)) })
+            }
+        }
+        // FP8 dots
+        Benchmark("fp8 e4m3fn dot fp32:lanes32 n=\(s) [kernel]") { b in
+            for _ in b.scaledIterations { blackHole(octet_dot_fp8_f32(&planA, &planB, codesA.baseAddress, codesB.baseAddress, n)) }
+        }
+        Benchmark("fp8 e4m3fn dot fp32:lanes32 n=\(s) [scalar C]") { b in
+            for _ in b.scaledIterations { blackHole(Kernels.withScalarPaths { octet_dot_fp8_f32(&planA, &planB, codesA.baseAddress, codesB.baseAddress, n) }) }
+        }
+        Benchmark("fp8 e4m3fn dot exact n=\(s) [kernel]") { b in
+            for _ in b.scaledIterations { blackHole(octet_dot_fp8_exact(&planA, &planB, codesA.baseAddress, codesB.baseAddress, n).lo) }
+        }
+        Benchmark("fp8 e4m3fn dot exact n=\(s) [scalar C]") { b in
+            for _ in b.scaledIterations { blackHole(Kernels.withScalarPaths { octet_dot_fp8_exact(&planA, &planB, codesA.baseAddress, codesB.baseAddress, n).lo }) }
+        }
+    }
+
+    // GEMM 256^3
+    Benchmark("int8 gemm 256x256x256 [kernel]") { b in
+        for _ in b.scaledIterations { octet_gemm_i8(i8a.baseAddress, i8b.baseAddress, gemmC.baseAddress, 256, 256, 256) }
+    }
+    Benchmark("int8 gemm 256x256x256 [scalar C]") { b in
+        for _ in b.scaledIterations { Kernels.withScalarPaths { octet_gemm_i8(i8a.baseAddress, i8b.baseAddress, gemmC.baseAddress, 256, 256, 256) } }
+    }
+    Benchmark("int8 gemm 256x256x256 [Swift loop]") { b in
+        for _ in b.scaledIterations { swiftGEMM(i8a.baseAddress!, i8b.baseAddress!, gemmC.baseAddress!, 256, 256, 256) }
+    }
+
+    // The GMP reference, n = 4096 (one iteration = 4096 elements).
+    let e4m3fn = try! FormatRegistry.named("float8_e4m3fn"), int8 = try! FormatRegistry.named("int8")
+    let int32 = try! FormatRegistry.named("int32"), binary32 = try! FormatRegistry.named("binary32")
+    let inputs = (0 ..< l1).map { IEEEBits.decode(UInt64(f32[$0].bitPattern), as: .binary32) }
+    let ca = (0 ..< l1).map { Int(codesA[$0]) }, cb = (0 ..< l1).map { Int(codesB[$0]) }
+    let ia = (0 ..< l1).map { Int(UInt8(bitPattern: i8a[$0])) }, ib = (0 ..< l1).map { Int(UInt8(bitPattern: i8b[$0])) }
+    let lanes32 = try! AccumulatorModel.parse("fp32:lanes32")
+    Benchmark("f32->e4m3fn rne sat n=4096 [reference]") { b in
+        for _ in b.scaledIterations { for x in inputs { blackHole(try? e4m3fn.encode(x, rounding: .rne, overflow: .saturate)) } }
+    }
+    Benchmark("e4m3fn->f32 n=4096 [reference]") { b in
+        for _ in b.scaledIterations { for c in ca { blackHole(e4m3fn.value(ofCode: c)) } }
+    }
+    Benchmark("int8 dot n=4096 [reference]") { b in
+        for _ in b.scaledIterations { blackHole(try? Dot.compute(ia, int8, ib, int8, model: .exact, output: int32)) }
+    }
+    Benchmark("fp8 e4m3fn dot fp32:lanes32 n=4096 [reference]") { b in
+        for _ in b.scaledIterations { blackHole(try? Dot.compute(ca, e4m3fn, cb, e4m3fn, model: lanes32, output: binary32, rounding: .rne, overflow: .ovfinf)) }
+    }
+    Benchmark("fp8 e4m3fn dot exact n=4096 [reference]") { b in
+        for _ in b.scaledIterations { blackHole(try? Dot.compute(ca, e4m3fn, cb, e4m3fn, model: .exact, output: binary32)) }
+    }
+}

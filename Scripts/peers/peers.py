@@ -1,0 +1,1652 @@
+#!/usr/bin/env python3
+"""Peer conformance: compare Octet with ml_dtypes, gfloat and ONNX, input by input.
+
+Run from the package root (see Scripts/peers/README.md):
+
+    swift build -c release --product octet
+    python3 Scripts/peers/peers.py --octet .build/release/octet
+
+The script creates a virtualenv under /tmp (nothing outside it is installed), installs the peers
+into it, re-runs itself there, and writes Specs/peers.md. It is not part of `swift test`.
+
+What it does, for every format a peer shares with Octet:
+
+* decode tables: every code -> value, against `octet decode` (NaN compared as NaN);
+* conversions of the boundary cases of `octet gen --op convert --to F` (binary32 bit patterns),
+  taken as binary32 and as binary64 values, plus binary64 values at and just around every
+  midpoint of F (the binary64 neighbours of a midpoint expose double rounding through binary32),
+  under each rounding / overflow choice the peer offers, against `octet encode` with the
+  matching options and, where an ecosystem profile exists, against `octet encode --profile`;
+* every disagreement is judged with exact arithmetic (fractions.Fraction of the input) by an
+  independent Python model of Specs/formats.md §2-§4, then grouped by cause.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import concurrent.futures
+import datetime
+import math
+import os
+import platform
+import re
+import struct
+import subprocess
+import sys
+import time
+import warnings
+from fractions import Fraction
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+# The peers. onnx < 1.20 still carries its own float8 conversion helpers (onnx.helper
+# float32_to_float8e4m3 / float32_to_float8e5m2, onnx.numpy_helper decoders and to_float8e8m0,
+# onnx.subbyte); later releases delegate to ml_dtypes, so they would not be independent.
+REQUIREMENTS = ["numpy", "ml_dtypes==0.6.0", "gfloat==0.5.2", "onnx<1.20"]
+DEFAULT_VENV = "/tmp/octet-peers-venv"
+
+
+# ----------------------------------------------------------------------------------------------
+# Bootstrap: a private virtualenv, then re-exec inside it.
+# ----------------------------------------------------------------------------------------------
+
+def bootstrap(args: argparse.Namespace) -> None:
+    if args.no_venv or os.environ.get("OCTET_PEERS_IN_VENV") == "1":
+        return
+    venv = os.path.abspath(args.venv)
+    py = os.path.join(venv, "bin", "python")
+    if not os.path.exists(py):
+        print(f"[peers] creating virtualenv {venv}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    print(f"[peers] installing {' '.join(REQUIREMENTS)} into {venv}", file=sys.stderr)
+    subprocess.run([py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *REQUIREMENTS],
+                   check=True)
+    env = dict(os.environ, OCTET_PEERS_IN_VENV="1", PYTHONWARNINGS="ignore")
+    os.execve(py, [py, os.path.abspath(__file__), *sys.argv[1:]], env)
+
+
+# ----------------------------------------------------------------------------------------------
+# Exact values.  A value is (kind, negative, magnitude): kind in num / zero / inf / nan.
+# ----------------------------------------------------------------------------------------------
+
+NUM, ZERO, INF, NAN = "num", "zero", "inf", "nan"
+
+
+def value_of_float(x: float):
+    if math.isnan(x):
+        return (NAN, math.copysign(1.0, x) < 0, None)
+    if math.isinf(x):
+        return (INF, x < 0, None)
+    if x == 0:
+        return (ZERO, math.copysign(1.0, x) < 0, None)
+    return (NUM, x < 0, Fraction(abs(x)))
+
+
+def value_of_text(t: str):
+    t = t.strip()
+    if t in ("nan", "-nan", "+nan"):
+        return (NAN, t.startswith("-"), None)
+    if t in ("inf", "+inf", "-inf"):
+        return (INF, t.startswith("-"), None)
+    f = Fraction(t)
+    if f == 0:
+        return (ZERO, t.startswith("-"), None)
+    return (NUM, f < 0, abs(f))
+
+
+def same_value(a, b, signed_zero=True) -> bool:
+    if a[0] != b[0]:
+        return False
+    if a[0] == NAN:
+        return True
+    if a[0] == ZERO:
+        return (a[1] == b[1]) or not signed_zero
+    return a[1] == b[1] and a[2] == b[2]
+
+
+def f32_bits_to_float(bits: int) -> float:
+    return struct.unpack("<f", struct.pack("<I", bits))[0]
+
+
+def f64_bits_to_float(bits: int) -> float:
+    return struct.unpack("<d", struct.pack("<Q", bits))[0]
+
+
+def float_to_f64_bits(x: float) -> int:
+    return struct.unpack("<Q", struct.pack("<d", x))[0]
+
+
+def f32_bits_of(x: float) -> int:
+    """Bits of the binary32 nearest x (RNE), as NumPy's float64 → float32 cast gives them."""
+    import numpy as np
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return int(np.array([x], dtype=np.float64).astype(np.float32).view(np.uint32)[0])
+
+
+def f32_bits_to_f64_bits(b: int) -> int:
+    """Widen binary32 bits to binary64 bits exactly (NaN payloads and the quiet bit kept)."""
+    sign = b >> 31
+    exp = (b >> 23) & 0xFF
+    man = b & 0x7FFFFF
+    if exp == 0xFF:
+        return (sign << 63) | (0x7FF << 52) | (man << 29)
+    return float_to_f64_bits(f32_bits_to_float(b))
+
+
+def value_of_f32_bits(b: int):
+    sign = (b >> 31) == 1
+    exp = (b >> 23) & 0xFF
+    man = b & 0x7FFFFF
+    if exp == 0xFF:
+        return (NAN, sign, None) if man else (INF, sign, None)
+    return value_of_float(f32_bits_to_float(b))
+
+
+def exact_text(v) -> str:
+    """The exact value: a terminating decimal when short, else m·2^e."""
+    kind, neg, a = v
+    s = "-" if neg else ""
+    if kind == NAN:
+        return s + "NaN"
+    if kind == INF:
+        return s + "Inf"
+    if kind == ZERO:
+        return s + "0"
+    num, den = a.numerator, a.denominator
+    k = den.bit_length() - 1  # den is a power of two for every value here
+    if den == 1 << k:
+        digits = str(num * 5 ** k)
+        if k:
+            digits = digits.rjust(k + 1, "0")
+            dec = digits[:-k] + "." + digits[-k:]
+        else:
+            dec = digits
+        if len(dec) <= 32:
+            return s + dec
+        # m·2^e with odd m
+        e = -k
+        while num % 2 == 0:
+            num //= 2
+            e += 1
+        return f"{s}{num}·2^{e} (≈ {s}{float(a):.17g})"
+    return s + str(a)
+
+
+def floor_log2(a: Fraction) -> int:
+    n, d = a.numerator, a.denominator
+    e = n.bit_length() - d.bit_length()
+    # 2^e <= n/d < 2^(e+1) after adjustment
+    if e >= 0:
+        if n < d << e:
+            e -= 1
+    else:
+        if n << -e < d:
+            e -= 1
+    return e
+
+
+def pow2(e: int) -> Fraction:
+    return Fraction(1 << e) if e >= 0 else Fraction(1, 1 << -e)
+
+
+# ----------------------------------------------------------------------------------------------
+# An independent model of Specs/formats.md §2-§4 (the judge).
+# ----------------------------------------------------------------------------------------------
+
+class Model:
+    """A format per Specs/formats.md §2 (floats) or §3 (integers), written from the text."""
+
+    def __init__(self, name, *, signed=True, E=0, M=0, bias=0, subnormals=True, specials="none",
+                 integer=False, bits=None):
+        self.name = name
+        self.signed = signed
+        self.integer = integer
+        self.E, self.M, self.bias, self.subnormals, self.specials = E, M, bias, subnormals, specials
+        self.bits = bits if integer else (1 if signed else 0) + E + M
+        self.size = 1 << self.bits
+        self.values = [self._decode(c) for c in range(self.size)]
+        self.code_of = {}
+        for c, v in enumerate(self.values):
+            if v[0] in (NUM, ZERO):
+                self.code_of.setdefault((v[0], v[1], v[2]), c)
+        finite = [(v[2] if v[0] == NUM else Fraction(0), c) for c, v in enumerate(self.values)
+                  if v[0] in (NUM, ZERO) and not v[1]]
+        self.max = max(finite)[0]
+        self.max_code = max(finite)[1]
+        self.min_code = self.code_of.get((NUM, True, self.max)) if signed else None
+        self.has_nan = any(v[0] == NAN for v in self.values)
+        self.has_inf = any(v[0] == INF for v in self.values)
+        self.has_zero = any(v[0] == ZERO for v in self.values)
+        self.has_negzero = (ZERO, True, None) in self.code_of
+        self.lo_code = self.code_of[(ZERO, False, None)] if self.has_zero else \
+            min((v[2], c) for c, v in enumerate(self.values) if v[0] == NUM)[1]
+        if integer:
+            self.imin = -(1 << (bits - 1)) if signed else 0
+            self.imax = (1 << (bits - 1)) - 1 if signed else (1 << bits) - 1
+
+    # --- §2 decode
+    def _decode(self, c):
+        if self.integer:
+            v = c - (1 << self.bits) if (self.signed and c >> (self.bits - 1)) else c
+            return (ZERO, False, None) if v == 0 else (NUM, v < 0, Fraction(abs(v)))
+        sign = bool(c >> (self.bits - 1)) if self.signed else False
+        mag = c & ((1 << (self.bits - 1)) - 1) if self.signed else c
+        allones = (1 << (self.E + self.M)) - 1
+        e, m = mag >> self.M, mag & ((1 << self.M) - 1)
+        sp = self.specials
+        if sp == "ieee" and e == (1 << self.E) - 1:
+            return (NAN, sign, None) if m else (INF, sign, None)
+        if sp == "fn" and mag == allones:
+            return (NAN, sign, None)
+        if sp in ("fnuz", "p3109e") and sign and mag == 0:
+            return (NAN, False, None)
+        if sp == "p3109e" and mag == allones:
+            return (INF, sign, None)
+        if sp in ("nan-top", "inf-nan-top") and c == self.size - 1:
+            return (NAN, False, None)
+        if sp == "inf-nan-top" and c == self.size - 2:
+            return (INF, False, None)
+        if e == 0 and self.subnormals:
+            a = Fraction(m) * pow2(1 - self.bias - self.M)
+        else:
+            a = Fraction((1 << self.M) + m) * pow2(e - self.bias - self.M)
+        return (ZERO, sign, None) if a == 0 else (NUM, sign, a)
+
+    def is_nan_code(self, c) -> bool:
+        return isinstance(c, int) and self.values[c][0] == NAN
+
+    def nan_code(self, neg: bool):
+        """§4.1: the quiet NaN, sign kept where NaNs are signed."""
+        sp = self.specials
+        sb = (1 << (self.bits - 1)) if (self.signed and neg) else 0
+        if sp == "ieee":
+            return sb | (((1 << self.E) - 1) << self.M) | (1 << (self.M - 1))
+        if sp == "fn":
+            return sb | ((1 << (self.bits - 1)) - 1)
+        if sp in ("fnuz", "p3109e"):
+            return 1 << (self.bits - 1)
+        if sp in ("nan-top", "inf-nan-top"):
+            return self.size - 1
+        return None
+
+    def inf_code(self, neg: bool):
+        for c, v in enumerate(self.values):
+            if v[0] == INF and v[1] == neg:
+                return c
+        return None
+
+    def max_of(self, neg: bool):
+        return self.min_code if (neg and self.signed) else self.max_code
+
+    def code_of_value(self, neg: bool, a: Fraction):
+        if a == 0:
+            if neg and self.has_negzero:
+                return self.code_of[(ZERO, True, None)]
+            return self.code_of[(ZERO, False, None)]
+        return self.code_of[(NUM, neg, a)]
+
+    def value_text(self, c) -> str:
+        if not isinstance(c, int):
+            return str(c)
+        return exact_text(self.values[c])
+
+
+def _round_mag(a: Fraction, q: int, mode: str, neg: bool, odd_of, N=None, R=None):
+    """§4.2: magnitude a on the grid 2^q; returns the rounded multiple t+d (an integer)."""
+    s = a / pow2(q)
+    t = s.numerator // s.denominator
+    nu = s - t
+    if nu == 0:
+        return t
+    if mode == "rne":
+        d = nu > Fraction(1, 2) or (nu == Fraction(1, 2) and odd_of(t))
+    elif mode == "rna":
+        d = nu >= Fraction(1, 2)
+    elif mode == "rtz":
+        d = False
+    elif mode == "rup":
+        d = not neg
+    elif mode == "rdown":
+        d = neg
+    elif mode == "rto":
+        d = not odd_of(t)
+    elif mode == "sr":
+        w = nu * (1 << N)
+        d = (w.numerator // w.denominator) + R >= (1 << N)
+    else:
+        raise ValueError(mode)
+    return t + (1 if d else 0)
+
+
+def _toward_zero(mode: str, neg: bool) -> bool:
+    return mode == "rtz" or (mode == "rdown" and not neg) or (mode == "rup" and neg)
+
+
+def judge(m: Model, v, mode="rne", policy="saturate", N=None, R=None):
+    """Specs/formats.md §4: the code for exact value v, or 'error' (§4.1: NaN refused)."""
+    kind, neg, a = v
+    if kind == NAN:
+        return m.nan_code(neg) if m.has_nan else "error"
+    if m.integer:  # §4.6
+        if kind == INF:
+            return _int_code(m, m.imin if neg else m.imax)
+        if kind == ZERO:
+            return 0
+        t = _round_mag(a, 0, mode, neg, lambda t: t & 1, N, R)
+        val = -t if neg else t
+        return _int_code(m, min(max(val, m.imin), m.imax))
+    bottom = _bottom(m, policy)
+    if kind == ZERO:
+        if not m.has_zero:
+            return bottom(finite=True)
+        return m.code_of_value(neg, Fraction(0))
+    if kind == INF:
+        if neg and not m.signed:
+            return bottom(finite=False)
+        if policy == "saturate":
+            return m.max_of(neg)
+        if policy in ("nonsaturate", "propagate"):
+            if m.has_inf:
+                return m.inf_code(neg)
+            return m.nan_code(neg) if m.has_nan else m.max_of(neg)
+        if policy == "ovfinf":
+            return m.inf_code(neg) if m.has_inf else m.max_of(neg)
+        raise ValueError(policy)
+    # finite non-zero
+    e = floor_log2(a)
+    emin = (1 - m.bias) if m.subnormals else -m.bias
+    q = max(e, emin) - m.M
+
+    def odd_of(t):
+        if m.M > 0:
+            return t & 1 == 1
+        return t != 0 and ((q + m.bias) & 1) == 1
+
+    t = _round_mag(a, q, mode, neg, odd_of, N, R)
+    r = t * pow2(q)
+    if neg and not m.signed:
+        if r == 0:
+            # §4.5: a negative value that rounds to zero gives +0 (E8M0: out of range, like zero)
+            return m.code_of_value(False, Fraction(0)) if m.has_zero else bottom(finite=True)
+        if mode in ("rtz", "rup"):
+            return m.lo_code
+        return bottom(finite=True)
+    if r == 0:
+        if not m.has_zero:
+            return m.lo_code  # §4.3: below the smallest value of E8M0 gives the smallest
+        return m.code_of_value(neg, Fraction(0))
+    if r > m.max:
+        if policy in ("saturate", "propagate") or _toward_zero(mode, neg):
+            return m.max_of(neg)
+        if mode == "rto":
+            ic = m.inf_code(neg)
+            if ic is not None and policy in ("nonsaturate", "ovfinf") and (ic & 1) and not (m.max_of(neg) & 1):
+                return ic
+            return m.max_of(neg)
+        if policy == "nonsaturate":
+            if m.has_inf:
+                return m.inf_code(neg)
+            return m.nan_code(neg) if m.has_nan else m.max_of(neg)
+        if policy == "ovfinf":
+            return m.inf_code(neg) if m.has_inf else m.max_of(neg)
+        raise ValueError(policy)
+    return m.code_of_value(neg, r)
+
+
+def _int_code(m: Model, val: int) -> int:
+    return val & (m.size - 1)
+
+
+def _bottom(m: Model, policy: str):
+    """§4.5: out of range at the bottom (negative into unsigned, zero into E8M0)."""
+    def f(finite: bool):
+        if policy == "saturate":
+            return m.lo_code
+        if policy == "propagate" and finite:
+            return m.lo_code
+        return m.nan_code(False) if m.has_nan else m.lo_code
+    return f
+
+
+def round_to_binary32(v):
+    """The binary32 value nearest v (RNE, IEEE overflow): the first rounding of a double path."""
+    kind, neg, a = v
+    if kind != NUM:
+        return v
+    import numpy as np
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        f = float(np.float32(float(a)))
+    if math.isinf(f):
+        return (INF, neg, None)
+    if f == 0:
+        return (ZERO, neg, None)
+    return (NUM, neg, Fraction(f))
+
+
+# ----------------------------------------------------------------------------------------------
+# Formats shared with the peers (written from Specs/formats.md §2.2, independently of the code).
+# ----------------------------------------------------------------------------------------------
+
+def build_models():
+    ms = {}
+
+    def fl(name, signed, E, M, bias, subn, sp):
+        ms[name] = Model(name, signed=signed, E=E, M=M, bias=bias, subnormals=subn, specials=sp)
+
+    fl("float8_e4m3fn", True, 4, 3, 7, True, "fn")
+    fl("float8_e5m2", True, 5, 2, 15, True, "ieee")
+    fl("float8_e4m3fnuz", True, 4, 3, 8, True, "fnuz")
+    fl("float8_e5m2fnuz", True, 5, 2, 16, True, "fnuz")
+    fl("float8_e4m3b11fnuz", True, 4, 3, 11, True, "fnuz")
+    fl("float8_e4m3", True, 4, 3, 7, True, "ieee")
+    fl("float8_e3m4", True, 3, 4, 3, True, "ieee")
+    fl("float8_e8m0fnu", False, 8, 0, 127, False, "nan-top")
+    fl("float6_e2m3fn", True, 2, 3, 1, True, "none")
+    fl("float6_e3m2fn", True, 3, 2, 3, True, "none")
+    fl("float4_e2m1fn", True, 2, 1, 1, True, "none")
+    fl("binary4p2sf", True, 2, 1, 2, True, "fnuz")
+    for P in range(1, 8):
+        fl(f"binary8p{P}se", True, 8 - P, P - 1, 1 << (7 - P), True, "p3109e")
+        fl(f"binary8p{P}sf", True, 8 - P, P - 1, 1 << (7 - P), True, "fnuz")
+    for P in range(1, 9):
+        fl(f"binary8p{P}ue", False, 9 - P, P - 1, 1 << (8 - P), True, "inf-nan-top")
+        fl(f"binary8p{P}uf", False, 9 - P, P - 1, 1 << (8 - P), True, "nan-top")
+    for n in (1, 2, 4):
+        ms[f"int{n}"] = Model(f"int{n}", signed=True, integer=True, bits=n)
+        ms[f"uint{n}"] = Model(f"uint{n}", signed=False, integer=True, bits=n)
+    return ms
+
+
+# ----------------------------------------------------------------------------------------------
+# Octet, driven through its CLI in batches.
+# ----------------------------------------------------------------------------------------------
+
+def _is_nan_text(line: str) -> bool:
+    t = line.split()[0]
+    if t.startswith("f32:"):
+        b = int(t[4:], 16)
+        return (b >> 23) & 0xFF == 0xFF and b & 0x7FFFFF != 0
+    if t.startswith("f64:"):
+        b = int(t[4:], 16)
+        return (b >> 52) & 0x7FF == 0x7FF and b & ((1 << 52) - 1) != 0
+    return False
+
+
+class Octet:
+    def __init__(self, path: str):
+        self.path = path
+        self.cache: dict = {}
+        self.nan_probe: dict = {}
+        self.calls = 0
+        self.values = 0
+
+    def gen(self, fmt: str, budget: int, seed: int) -> list[int]:
+        out = subprocess.run([self.path, "gen", "--op", "convert", "--to", fmt, "--budget", str(budget),
+                              "--seed", str(seed)], capture_output=True, text=True, check=True).stdout
+        return [int(l, 16) for l in out.splitlines() if l and not l.startswith("#")]
+
+    def decode(self, fmt: str) -> dict:
+        out = subprocess.run([self.path, "decode", fmt], capture_output=True, text=True, check=True).stdout
+        table = {}
+        for line in out.splitlines():
+            code, val = line.split(None, 1)
+            table[int(code, 16)] = value_of_text(val)
+        return table
+
+    def encode(self, fmt: str, opts: list[str], lines: list[str]) -> list:
+        self.prefetch([(fmt, opts, lines)])
+        c = self.cache[(fmt, tuple(opts))]
+        return [c[l] for l in lines]
+
+    def prefetch(self, requests, workers: int = 4) -> None:
+        """Run every (format, options, lines) request not yet cached, several processes at a time."""
+        jobs = collections.OrderedDict()
+        for fmt, opts, lines in requests:
+            key = (fmt, tuple(opts))
+            c = self.cache.setdefault(key, {})
+            todo = jobs.setdefault(key, {})
+            for l in lines:
+                if l not in c:
+                    todo[l] = None
+        work = []
+        for (fmt, opts), todo in jobs.items():
+            c = self.cache[(fmt, opts)]
+            todo = list(todo)
+            if "--profile" not in opts and self.refuses_nan(fmt):
+                # Octet refuses NaN for this format (probed with real calls); no need to send each NaN
+                for l in todo:
+                    if _is_nan_text(l):
+                        c[l] = "error"
+                todo = [l for l in todo if l not in c]
+            if todo:
+                # inputs Octet may refuse (NaN) go last
+                todo.sort(key=_is_nan_text)
+                work.append((fmt, list(opts), todo))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as ex:
+            for (fmt, opts, todo), res in zip(work, ex.map(lambda w: self._run(*w), work)):
+                self.cache[(fmt, tuple(opts))].update(res)
+
+    def refuses_nan(self, fmt: str) -> bool:
+        if fmt not in self.nan_probe:
+            out = []
+            for line in ("nan", "-nan", "f32:7F800001", "f64:FFF8000000000000"):
+                p = subprocess.run([self.path, "encode", fmt, line], capture_output=True, text=True)
+                self.calls += 1
+                out.append(p.returncode != 0)
+            if any(out) and not all(out):
+                raise RuntimeError(f"octet encode {fmt}: refuses some NaN spellings but not others")
+            self.nan_probe[fmt] = all(out)
+        return self.nan_probe[fmt]
+
+    def _call(self, fmt, opts, chunk):
+        self.calls += 1
+        p = subprocess.run([self.path, "encode", fmt, *opts], input="\n".join(chunk) + "\n",
+                           capture_output=True, text=True)
+        out = p.stdout.splitlines()
+        self.values += len(out)
+        res = {l: int(o.split()[-1], 16) for l, o in zip(chunk, out)}
+        if p.returncode == 0:
+            if len(out) != len(chunk):
+                raise RuntimeError(f"octet encode {fmt} {opts}: {len(out)} lines for {len(chunk)} inputs")
+            return res, None
+        m = re.search(r"line (\d+)", p.stderr)
+        if not m or int(m.group(1)) != len(out) + 1:
+            raise RuntimeError(f"octet encode {fmt} {opts} failed: {p.stderr.strip()}")
+        return res, int(m.group(1)) - 1
+
+    def _run(self, fmt, opts, lines):
+        """One batch; if Octet refuses a line, that line is 'error' and each later line runs alone."""
+        results, failed = self._call(fmt, opts, lines)
+        if failed is None:
+            return results
+        results[lines[failed]] = "error"
+        for l in lines[failed + 1:]:
+            r, f = self._call(fmt, opts, [l])
+            results.update(r)
+            if f is not None:
+                results[l] = "error"
+        return results
+
+
+# ----------------------------------------------------------------------------------------------
+# Inputs.
+# ----------------------------------------------------------------------------------------------
+
+class Input:
+    __slots__ = ("source", "bits", "value", "octet", "pyfloat", "R")
+
+    def __init__(self, source, bits, R=None):
+        self.source = source  # "binary32" | "binary64"
+        self.bits = bits
+        self.R = R
+        if source == "binary32":
+            self.value = value_of_f32_bits(bits)
+            self.octet = f"f32:{bits:08X}"
+            self.pyfloat = None
+        else:
+            self.pyfloat = f64_bits_to_float(bits)
+            e = (bits >> 52) & 0x7FF
+            if e == 0x7FF and bits & ((1 << 52) - 1):
+                self.value = (NAN, bool(bits >> 63), None)
+            else:
+                self.value = value_of_float(self.pyfloat)
+            self.octet = f"f64:{bits:016X}"
+        if R is not None:
+            self.octet += f" {R}"
+
+    def hex(self) -> str:
+        return self.octet.split()[0] + (f" (R = {self.R})" if self.R is not None else "")
+
+    def with_R(self, R):
+        return Input(self.source, self.bits, R)
+
+
+def midpoints(m: Model) -> list[Fraction]:
+    """Every midpoint between neighbouring values of m, and just beyond max (signed both ways)."""
+    if m.integer:
+        lo, hi = m.imin, m.imax
+        mids = [Fraction(2 * k + 1, 2) for k in range(lo - 1, hi + 1)]
+        return mids
+    pos = sorted({v[2] for v in m.values if v[0] == NUM and not v[1]})
+    if m.has_zero:
+        pos = [Fraction(0)] + pos
+    else:
+        pos = [pos[0] / 2] + pos
+    # the next grid point above max (the rounding grid is unbounded above, §4.2)
+    e = floor_log2(m.max)
+    pos.append(m.max + pow2(e - m.M))
+    mids = [(x + y) / 2 for x, y in zip(pos, pos[1:])]
+    out = list(mids)
+    if m.signed:
+        out += [-x for x in mids]
+    return out
+
+
+# Fixed binary32 vectors added to every format's boundary cases: the bit-exact test vectors of the
+# formats reference §8 and the inputs of the known bugs of §7 (both signs).
+VECTORS = [1.5, 3.0, 6.0, 12.0, 1.125, 1.25, 1.375, 1.75, 5.0, 7.0, 6.9, 7.1, 24.0, 0.25, 0.375, 0.75,
+           464.0, 464.1, 465.0, 480.0, 488.0, 496.0, 500.0, 232.0, 232.1, 240.0, 248.0, 256.0,
+           61439.0, 61440.0, 65535.0, 65536.0, 1e6, 2.0 ** -10, 0.75 * 2.0 ** -9, 1e-30,
+           1.25 * 2.0 ** -127, 7.6, 8.0, 8.5, 17.0, 200.0, 300.0, 2.5]
+
+
+def vector_bits() -> list[int]:
+    out = []
+    for x in VECTORS:
+        for y in (x, -x):
+            out.append(struct.unpack("<I", struct.pack("<f", y))[0])
+    return out
+
+
+def make_inputs(m: Model, f32_cases: list[int]):
+    """binary32 inputs, and binary64 inputs: the same values widened, plus midpoint neighbours."""
+    f32_cases = list(f32_cases) + vector_bits()
+    b32 = [Input("binary32", b) for b in dict.fromkeys(f32_cases)]
+    seen = {}
+    for b in f32_cases:
+        seen.setdefault(f32_bits_to_f64_bits(b), None)
+    for mid in midpoints(m):
+        x = float(mid)
+        if float(Fraction(x)) != x or Fraction(x) != mid or math.isinf(x):
+            continue
+        for y in (math.nextafter(x, -math.inf), x, math.nextafter(x, math.inf)):
+            seen.setdefault(float_to_f64_bits(y), None)
+    b64 = [Input("binary64", b) for b in seen]
+    return b32, b64
+
+
+# ----------------------------------------------------------------------------------------------
+# Comparisons and the classification of disagreements.
+# ----------------------------------------------------------------------------------------------
+
+class Comparison:
+    def __init__(self, peer, entry, fmt, mode, source, inputs, codes, rounding, overflow,
+                 profile=None, random_bits=None):
+        self.peer, self.entry, self.fmt, self.mode, self.source = peer, entry, fmt, mode, source
+        self.inputs, self.codes = inputs, codes
+        self.rounding, self.overflow, self.profile, self.random_bits = rounding, overflow, profile, random_bits
+        # does this entry point narrow binary64 to binary32 before converting? (NumPy ml_dtypes casts do)
+        self.via32 = peer in ("ml_dtypes", "onnx") and "scalar" not in entry
+        self.octet = None
+        self.octet_profile = None
+        self.agree = 0
+        self.agree_profile = 0
+        self.classes = collections.Counter()
+        self.profile_classes = collections.Counter()
+
+    def options(self) -> list[str]:
+        o = ["--rounding", self.rounding, "--overflow", self.overflow]
+        if self.random_bits:
+            o += ["--random-bits", str(self.random_bits)]
+        return o
+
+    def options_text(self) -> str:
+        return " ".join(self.options())
+
+
+class Disagreement:
+    __slots__ = ("comp", "inp", "peer_code", "octet_code", "key", "against")
+
+    def __init__(self, **kw):
+        for k, v in kw.items():
+            setattr(self, k, v)
+
+
+CLASS_INFO = {}  # key -> (title, verdict, explanation, reproduce)
+
+
+def cls(key, title, verdict, explanation, reproduce):
+    CLASS_INFO.setdefault(key, (title, verdict, explanation, reproduce))
+    return key
+
+
+BUG, ALT, REFUSE, OCTET = "peer bug (Octet right)", "legitimate alternative policy", \
+    "peer refuses the input", "OCTET DIFFERS FROM Specs/formats.md"
+
+
+E8M0_ABS = ("E8M0: zero and negative inputs use |x| (ONNX)", ALT,
+            "onnx.numpy_helper.to_float8e8m0 reads only the exponent and mantissa bits of the binary32 input: the "
+            "sign is ignored and ±0 becomes 0x00 (2^-127) even with saturate=0. The ONNX documentation leaves "
+            "negatives unspecified. Octet treats zero and negatives as out of range at the bottom (§4.5): 2^-127 "
+            "when saturating, NaN otherwise.", "--profile onnx (|x|, 0 → 2^-127)")
+
+
+def classify(c: Comparison, m: Model, inp: Input, pc, oc, against: str):
+    """Name the cause of one disagreement between a peer's code pc and Octet's oc."""
+    v = inp.value
+    kind, neg, a = v
+    R = inp.R
+    N = c.random_bits
+    J = lambda mode=c.rounding, policy=c.overflow, val=v: judge(m, val, mode, policy, N, R)  # noqa: E731
+    if against == "reference":
+        j = J()
+        if not (j == oc or (m.is_nan_code(j) and m.is_nan_code(oc))):
+            return cls("octet-spec", "Octet differs from the written rules", OCTET,
+                       "Octet's code differs from the independent model of Specs/formats.md §4 in this script.",
+                       "—")
+    peer_nan = m.is_nan_code(pc)
+    oct_nan = m.is_nan_code(oc)
+
+    # ---- the peer refuses (raises)
+    if pc == "error":
+        if kind == NAN:
+            return cls("refuse-nan", "NaN into a format without NaN: the peer raises", REFUSE,
+                       "gfloat raises ValueError for NaN into FP4/FP6; so does Octet for NaN (§4.1), "
+                       "so this appears only against a profile that picks a code.", "—")
+        if not m.signed and neg and kind in (NUM, INF):
+            return cls("refuse-unsigned-neg", "Negative value into an unsigned format: the peer raises", BUG,
+                       "gfloat's round_float ignores the sign for unsigned formats and returns a negative "
+                       "number, for which encode_float asks for a −Inf code that does not exist (ValueError "
+                       "'No -Inf'). "
+                       "P3109 v4 §4.7 defines the result: NaN under SatNone, 0 under SatFinite/SatPropagate; "
+                       "Octet follows it (§4.5).", "—")
+        if not m.has_nan and not m.has_inf:
+            return cls("refuse-overflow-noinf", "Overflow or ±Inf into FP4/FP6 without saturation: the peer raises",
+                       REFUSE,
+                       "With sat=False gfloat raises ValueError when the rounded value exceeds max or the input "
+                       "is ±Inf and the format has neither Inf nor NaN. Octet's nonsaturate gives ±max there "
+                       "(§4.4: 'else ±max'); there is no code to disagree about.", "--overflow saturate (same codes)")
+        return cls("refuse-other", "The peer raises", REFUSE, "The peer raised an exception for this input.", "—")
+    if kind == NAN and not m.has_nan and not m.integer and pc == m.max_code:
+        return cls("nan-fp4-max", "NaN into FP4: the ONNX helper gives +6 (max)", ALT,
+                   "The MX specification leaves NaN into FP4/FP6 implementation-defined; the ONNX "
+                   "documentation (float4.md) says +6 and onnx.subbyte.float32_to_float4e2m1_unpacked "
+                   "does that, for either sign. Octet refuses NaN (§4.1) so the caller chooses.",
+                   "none (Octet refuses; no profile gives +6)")
+    if oc == "error":
+        if kind == NAN:
+            # NaN into FP4/FP6/integers: Octet refuses (§4.1)
+            if m.integer:
+                return cls("nan-int", "NaN into an integer format gives a number", BUG,
+                           "ml_dtypes converts NaN with static_cast<int8_t>, which is undefined in C++ (here "
+                           "it gives 0). An integer has no NaN; Octet refuses NaN (§4.1, §4.6).", "—")
+            if pc == m.max_code:
+                return cls("nan-fp4-max", "NaN into FP4: the ONNX helper gives +6 (max)", ALT,
+                           "The MX specification leaves NaN into FP4/FP6 implementation-defined; the ONNX "
+                           "documentation (float4.md) says +6 and onnx.subbyte.float32_to_float4e2m1_unpacked "
+                           "does that, for either sign. Octet refuses NaN (§4.1) so the caller chooses.",
+                           "none (Octet refuses; no profile gives +6)")
+            return cls("nan-fp-zero", "NaN into FP4/FP6: ml_dtypes gives ∓0", ALT,
+                       "The MX specification leaves NaN into FP4/FP6 implementation-defined. ml_dtypes' "
+                       "quiet_NaN() for these types is −0 and the input's sign is applied to it: +NaN → −0, "
+                       f"−NaN → +0. Octet refuses NaN (§4.1).",
+                       "--profile ml_dtypes or --profile onnx")
+        return cls("octet-refuses", "Octet refuses the input", REFUSE, "Octet reported an error.", "—")
+
+    # ---- both NaN, different codes
+    if peer_nan and oct_nan:
+        if m.name in ("float8_e4m3fn", "float8_e5m2") and pc == m.size - 1 and c.peer == "gfloat":
+            return cls("nan-code-gfloat", "NaN encoding: gfloat always gives 0xFF", ALT,
+                       "gfloat's encode_float returns code_of_nan, the all-ones code 0xFF, whatever the sign "
+                       "and the format (OCP E4M3/E5M2). Any NaN code is a NaN; Octet keeps the input's sign "
+                       "and gives the quiet NaN (§4.1: 0x7F/0xFF for E4M3FN, 0x7E/0xFE for E5M2).",
+                       "none needed (both are NaN); −NaN inputs give 0xFF in Octet too")
+        if m.name == "float8_e5m2" and (pc & 0x7F) == 0x7F:
+            return cls("nan-code-e5m2-7f", "NaN encoding: E5M2 NaN as 0x7F | sign", ALT,
+                       "onnx.helper.float32_to_float8e5m2 returns 0x7F | sign (all mantissa bits set), as "
+                       "PyTorch does; Octet gives the quiet NaN 0x7E | sign (§4.1). Both are NaN.",
+                       "--profile torch (0x7F | sign for E5M2)")
+        return cls("nan-code-other", "NaN encoding differs", ALT,
+                   f"Both codes are NaN ({pc:#04x} vs {oc:#04x}); any NaN code is a NaN.", "—")
+    if kind == NAN:
+        return cls("nan-to-number", "NaN input gives a number", BUG,
+                   "The peer converted NaN to a non-NaN code.", "—")
+
+    # ---- P3109 profile against gfloat: an earlier draft's SatNone on Finite formats
+    if against == "profile" and c.profile == "p3109" and peer_nan and not oct_nan and kind in (NUM, INF):
+        return cls("p3109-v3-finite", "P3109 Finite formats: overflow and ±Inf give NaN (gfloat) instead of ±max", ALT,
+                   "gfloat 0.5 tracks the P3109 interim report v3: with sat=False a Finite format gives NaN for "
+                   "finite overflow and ±Inf. Report v4.0's SatNone gives ±max in Finite formats (formats "
+                   "reference D8), which is what `--profile p3109` (rne, ovfinf) reproduces.",
+                   "--overflow nonsaturate")
+
+    # ---- E8M0
+    if m.name == "float8_e8m0fnu":
+        lo = m.lo_code
+        if c.peer == "onnx":
+            if kind == INF and peer_nan:
+                return cls("e8m0-inf-nan", "E8M0: ±Inf give NaN although saturating (ONNX)", ALT,
+                           "to_float8e8m0 maps every binary32 with exponent 0xFF (NaN and ±Inf) to 0xFF = NaN "
+                           "regardless of saturate, and ignores the sign; the ONNX Cast documentation says "
+                           "Inf → E8M0_MAX under saturate+up (formats reference D6). Octet's saturate gives max "
+                           "for +Inf and 2^-127 for −Inf (§4.4, §4.5).", "--profile onnx (±Inf → NaN)")
+            if kind == ZERO and pc == lo:
+                return cls("e8m0-abs", *E8M0_ABS)
+            if kind == NUM:
+                b = inp.bits if inp.source == "binary32" else f32_bits_of(inp.pyfloat)
+                b &= 0x7FFFFFFF
+                v32 = value_of_f32_bits(b)
+                if neg and pc == judge(m, v32, c.rounding, c.overflow):
+                    return cls("e8m0-abs", *E8M0_ABS)
+                if v32[0] == NUM and (b >> 23) == 0 and pc != judge(m, v32, c.rounding, c.overflow):
+                    return cls("e8m0-f32-subnormal", "E8M0 from binary32 subnormals: mantissa read as if normal (ONNX)",
+                               BUG,
+                               "to_float8e8m0 rounds on the binary32 mantissa bits and takes the exponent field as "
+                               "the result. For a binary32 subnormal (exponent field 0) the value is m·2^-149, not "
+                               "(1 + m·2^-23)·2^-127, so 'up' sends every subnormal, even 2^-127 itself, to 2^-126, "
+                               "and 'nearest' rounds 1.25·2^-127 up.", "—")
+                if c.rounding == "rup" and (b & 0x4FFFFF) == 0 and (b & 0x7FFFFF) != 0 \
+                        and pc == judge(m, v32, "rtz", c.overflow):
+                    return cls("e8m0-up-mask", "E8M0 'up': a fraction held only in mantissa bits 20–21 is not rounded up (ONNX)",
+                               BUG,
+                               "to_float8e8m0 in onnx 1.19 tests for a fraction with the mask 0x4FFFFF instead of "
+                               "0x7FFFFF, so binary32 inputs whose only fraction bits are bits 20–21 (1.125, 1.25, "
+                               "1.375, 2.5, 5.0, …) are truncated instead of rounded up (onnx/onnx PR #7784).", "—")
+        if c.peer == "gfloat":
+            if (kind == ZERO or (neg and kind == NUM)) and peer_nan:
+                return cls("e8m0-zero-nan-sat", "E8M0: zero and negative inputs always give NaN (gfloat)",
+                           ALT,
+                           "gfloat maps values it cannot place in E8M0 (0, −0, negatives) to NaN (0xFF) whatever "
+                           "the mode and sat. Octet treats them as out of range at the bottom (§4.5): saturate "
+                           "gives the smallest value 2^-127 (as ml_dtypes' C++ kSaturate does), nonsaturate gives "
+                           "NaN, except that modes rounding negatives toward zero (rtz, rup) give 2^-127 for a "
+                           "negative value of magnitude at least 2^-127.",
+                           "--overflow nonsaturate with rne/rna/rdown")
+            if kind == NUM and not neg and a < pow2(-127) and peer_nan:
+                return cls("e8m0-underflow-nan", "E8M0: values below 2^-127 give NaN (gfloat #62)", BUG,
+                           "gfloat's round_float returns the unrepresentable input itself for values below 2^-127 "
+                           "(E8M0 has no subnormals) and encode_float turns it into 0xFF = NaN. There is nothing "
+                           "below 2^-127, so every mode gives 2^-127 (§4.3). Fixed upstream after gfloat 0.5.2 "
+                           "(graphcore-research/gfloat#62, PR #66).", "—")
+        if c.peer == "ml_dtypes" and kind == NUM and not neg and pow2(-127) < a < pow2(-126) and pc == 1 \
+                and J() != 1:
+            return cls("e8m0-mld-low", "E8M0: values just above 2^-127 round up to 2^-126 (ml_dtypes)", BUG,
+                       "Every input strictly between 2^-127 and 2^-126 becomes 2^-126 in ml_dtypes 0.6.0, also "
+                       "those below the midpoint 1.5·2^-127 (e.g. 1.25·2^-127). E8M0's exponent field 0 is an "
+                       "ordinary binade (2^-127), but the generic ConvertImpl of float8.h computes a target "
+                       "biased exponent base of −1 there and takes its denormal path, which halves 1.f and "
+                       "rounds it to 1 for any f > 0. The nearest value below the midpoint is 2^-127 (§2, "
+                       "§4.2).", "—")
+        if kind == NUM:
+            e = floor_log2(a)
+            if a == Fraction(3, 2) * pow2(e) and pc == J("rna") and pc != J("rne"):
+                return cls("e8m0-ties-away", "E8M0 ties: away from zero instead of to the even code", ALT,
+                           "E8M0 has no mantissa bit, so a tie (1.5·2^k) lies between two powers of two. ml_dtypes "
+                           "(RNE on the mantissa with the implicit bit as LSB) and ONNX 'nearest' round ties up in "
+                           "magnitude (3 → 4); P3109's CodeIsEven, gfloat and Octet's rne go to the even code "
+                           "(3 → 2, 6 → 8) (§4.2).", "--rounding rna (or --profile ml_dtypes)")
+    # ---- ±Inf input
+    if kind == INF:
+        for pol, what in (("propagate", "kept (Inf, or NaN without Inf)"), ("nonsaturate", "→ Inf/NaN"),
+                          ("saturate", "→ ±max"), ("ovfinf", "→ ±Inf or ±max")):
+            if pol != c.overflow and pc == J(policy=pol):
+                return cls(f"inf-{c.overflow}-as-{pol}", f"±Inf input under {c.overflow}: the peer behaves like "
+                                                          f"--overflow {pol}", ALT,
+                           f"The peer's ±Inf result ({what}) is the one of Octet's --overflow {pol}, not of "
+                           f"{c.overflow} (§4.4). A policy choice; see the formats reference D2/D3.",
+                           f"--overflow {pol}")
+        if not m.signed and neg:
+            return cls("unsigned-neg-inf", "−Inf into an unsigned format loses its sign", BUG,
+                       "gfloat's round_float drops the sign for unsigned formats before the Inf test, so −Inf "
+                       "becomes +Inf (sat=False) or max (sat=True). P3109 v4 §4.7.5: −Inf into an unsigned "
+                       "format is NaN under SatNone and the smallest value (0; 2^-127 for E8M0) under SatFinite; "
+                       "Octet follows it (§4.5).", "—")
+
+    # ---- integers (ml_dtypes/ONNX reference intN casts)
+    if m.integer and kind == NUM:
+        if inp.source == "binary64" and c.via32:
+            v = round_to_binary32(v)  # the peer's own path narrows to binary32 first
+            kind, neg, a = v
+    if m.integer and kind == NUM:
+        tr = int(a)  # toward zero
+        tv = -tr if neg else tr
+        if m.imin <= tv <= m.imax and pc == _int_code(m, tv):
+            return cls("int-trunc", "intN casts truncate toward zero", ALT,
+                       "ml_dtypes converts float → intN with static_cast<int8_t> (C++ truncation toward "
+                       "zero), then masks to N bits: 1.5 → 1, −2.5 → −2. A legitimate C-style conversion; "
+                       "ONNX documents RNE for INT4 but its reference evaluator inherits this (D12).",
+                       "--rounding rtz (for values that fit)")
+        lo8, hi8 = (-128, 127) if m.signed else (0, 255)  # static_cast<int8_t> / <uint8_t>
+        if lo8 <= tv <= hi8 and pc == _int_code(m, tv):
+            return cls("int-wrap", "intN casts wrap modulo 2^N", ALT,
+                       "After truncation ml_dtypes keeps the low N bits, so 8.0 → −8 in int4 and 17 → 1. "
+                       "Octet saturates integers under every policy (§4.6); no Octet option wraps.",
+                       "none (Octet saturates integers)")
+        if tv < lo8 or tv > hi8:
+            return cls("int-ub", "intN casts of floats outside the int8/uint8 range: undefined behaviour", BUG,
+                       "static_cast<int8_t>(float) (uint8_t for the unsigned types) is undefined in C++ when the "
+                       "truncated value does not fit; ml_dtypes (and the ONNX evaluator through it) return whatever the platform "
+                       "gives (here 0 or other garbage). Octet saturates (§4.6).", "—")
+    if m.integer and kind == INF:
+        return cls("int-ub", "intN casts of floats outside the int8/uint8 range: undefined behaviour", BUG,
+                   "static_cast<int8_t>(float) (uint8_t for the unsigned types) is undefined in C++ when the "
+                   "truncated value does not fit; ml_dtypes (and the ONNX evaluator through it) return whatever the platform "
+                   "gives (here 0 or other garbage). Octet saturates (§4.6).", "—")
+
+    # ---- double rounding through binary32
+    if inp.source == "binary64" and kind == NUM and c.via32:
+        v32 = round_to_binary32(v)
+        if not same_value(v32, v):
+            jds = [judge(m, v32, c.rounding, c.overflow, N, R)]
+            if m.name == "float8_e8m0fnu" and c.rounding == "rne":
+                jds.append(judge(m, v32, "rna", c.overflow, N, R))  # the peer's own E8M0 tie rule
+            if any(pc == jd or (m.is_nan_code(pc) and m.is_nan_code(jd)) for jd in jds):
+                return cls("double-rounding", "Double rounding: binary64 → binary32 → format", BUG,
+                           "The binary64 input is first rounded to binary32 and then to the format. When the "
+                           "binary64 value lies just beside a midpoint of the format, the first rounding lands "
+                           "exactly on the midpoint and the second one breaks the tie the wrong way (ml_dtypes "
+                           "NumPy array casts go through float; jax-ml/ml_dtypes PR #401; the ONNX reference "
+                           "evaluator and to_float8e8m0 inherit it). One rounding from the exact value is "
+                           "correct (§1, §4).", "--profile ml_dtypes or --profile onnx (they model the binary32 step)")
+
+    # ---- negative values into unsigned formats
+    if not m.signed and neg and kind == NUM:
+        return cls("unsigned-neg", "Negative value into an unsigned format: wrong code", BUG,
+                   "gfloat 0.5.2 drops the sign for unsigned formats (`sign = signbit(v) and fi.is_signed`) and "
+                   "rounds the negative number through the positive path; depending on the mode the result is "
+                   "NaN, 0 or a ValueError (previous class). P3109 v4 §4.7.5 defines it: a negative value that "
+                   "rounds to 0 gives 0; otherwise NaN under SatNone (0 under SatFinite/SatPropagate, and 0 for "
+                   "modes rounding negatives toward zero). Octet follows it (§4.5).", "—")
+
+    # ---- ONNX float32_to_float8e5m2: rounding overflow ORs 0x7C into 0x7B
+    if c.peer == "onnx" and m.name == "float8_e5m2" and kind == NUM and peer_nan and not oct_nan \
+            and c.overflow == "nonsaturate" and (pc & 0x7F) == 0x7F:
+        return cls("e5m2-or-7c", "E5M2 saturate=False: rounding past 57344 gives NaN 0x7F instead of Inf (ONNX)", BUG,
+                   "onnx.helper.float32_to_float8e5m2 handles a carry out of the top binade with `ret |= 0x7C` on a "
+                   "result that already holds 0x7B, so values in [61440, 65536) that round up become 0x7F (NaN) "
+                   "instead of 0x7C (Inf). Non-saturating OCP E5M2 overflows to ±Inf (§4.4); values ≥ 65536 do get "
+                   "0x7C in the same function.", "—")
+
+    # ---- finite overflow (the exact value rounds beyond max)
+    if kind == NUM:
+        if J(policy="ovfinf") != J(policy="saturate") or (m.has_nan and J(policy="nonsaturate") != J(policy="saturate")):
+            for pol in ("saturate", "nonsaturate", "propagate", "ovfinf"):
+                if pol != c.overflow and pc == J(policy=pol):
+                    key = f"ovf-{c.overflow}-as-{pol}"
+                    if c.peer == "onnx" and m.name == "float8_e4m3fn" and pc == m.max_of(neg):
+                        return cls("e4m3-480", "E4M3FN saturate=False: 480 ≤ |x| < 496 gives ±448 instead of NaN (ONNX)",
+                                   BUG,
+                                   "onnx.helper.float32_to_float8e4m3 (fn=True, saturate=False) turns the code "
+                                   "0x7F that the 2^8 binade gives for |x| ≥ 480 into 0x7E (448) before looking at "
+                                   "the rounding bit; when that bit is clear (480 ≤ |x| < 496) nothing else "
+                                   "happens and ±448 comes out. Without saturation every |x| > 464 overflows to "
+                                   "NaN (§4.4; OCP non-saturating); |x| ≥ 496 does give NaN in the same function.",
+                                   "—")
+                    return cls(key, f"Finite overflow under {c.overflow}: the peer behaves like --overflow {pol}", ALT,
+                               f"The peer's overflow result matches Octet's --overflow {pol} (§4.4).",
+                               f"--overflow {pol}")
+
+    # ---- gfloat TiesToAway just below a midpoint (binary64 addition rounds delta + 0.5 up)
+    if c.peer == "gfloat" and c.rounding == "rna" and kind == NUM and pc == J("rup" if not neg else "rdown"):
+        return cls("gfloat-rna-add", "gfloat TiesToAway rounds values just below a midpoint away", BUG,
+                   "round_float decides TiesToAway with the binary64 test `delta + 0.5 >= 1.0`. For an input "
+                   "just below a midpoint whose fraction delta = ½ − 2^-54 (possible where the target's "
+                   "subnormal spacing is coarser than the input's binade, so delta keeps more than 52 bits), "
+                   "the sum rounds to 1.0 and the value is rounded away although ν < ½ (§4.2 `rna`).", "—")
+    if c.peer == "gfloat" and c.rounding == "sr" and kind == NUM:
+        return cls("gfloat-sr", "gfloat StochasticFastest rounds values just below a midpoint away", BUG,
+                   "round_float decides StochasticFastest (= P3109 StochasticA) with the binary64 test "
+                   "`delta + srbits·2^-N >= 1.0`. When delta has more than 53 significant fraction bits (inputs "
+                   "in the subnormal range of the target), the sum rounds up to 1.0 although "
+                   "floor(ν·2^N) + R < 2^N, the exact rule (§4.2 `sr`).", "—")
+
+    # ---- fallback: which Octet rounding reproduces the peer?
+    for mode in ("rne", "rna", "rtz", "rup", "rdown"):
+        if mode != c.rounding and pc == J(mode):
+            return cls(f"rounding-{c.rounding}-as-{mode}", f"Rounding: the peer rounds like --rounding {mode}",
+                       BUG, "Unexplained rounding difference.", f"--rounding {mode}")
+    return cls("unexplained", "Unexplained", BUG, "Not matched by any known cause.", "—")
+
+
+# ----------------------------------------------------------------------------------------------
+# The peers.
+# ----------------------------------------------------------------------------------------------
+
+MLD_FORMATS = ["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e4m3b11fnuz",
+               "float8_e4m3", "float8_e3m4", "float8_e8m0fnu", "float6_e2m3fn", "float6_e3m2fn",
+               "float4_e2m1fn", "int4", "uint4", "int2", "uint2", "int1", "uint1"]
+
+
+def np_codes(arr, m: Model):
+    import numpy as np
+    return [int(x) & (m.size - 1) for x in np.asarray(arr).view(np.uint8)]
+
+
+def run_mldtypes(ctx):
+    import numpy as np
+    import ml_dtypes
+    comps, decodes = [], []
+    for fmt in MLD_FORMATS:
+        if not hasattr(ml_dtypes, fmt):
+            continue
+        T = getattr(ml_dtypes, fmt)
+        m = ctx.models[fmt]
+        # decode table
+        codes = np.arange(m.size, dtype=np.uint8).view(T)
+        if m.integer:
+            peer_vals = [value_of_float(float(int(x))) for x in codes.astype(np.int64)]
+        else:
+            peer_vals = [value_of_float(float(x)) for x in codes.astype(np.float64)]
+        decodes.append(("ml_dtypes", fmt, "astype(float64) of every code", peer_vals))
+        b32, b64 = ctx.inputs(fmt)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a32 = np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32)
+            pc32 = np_codes(a32.astype(T), m)
+            a64 = np.array([i.bits for i in b64], dtype=np.uint64).view(np.float64)
+            pc64 = np_codes(a64.astype(T), m)
+        comps.append(Comparison("ml_dtypes", "NumPy astype", fmt, "RNE, non-saturating", "binary32", b32, pc32,
+                                "rne", "nonsaturate", profile="ml_dtypes"))
+        comps.append(Comparison("ml_dtypes", "NumPy astype", fmt, "RNE, non-saturating", "binary64", b64, pc64,
+                                "rne", "nonsaturate", profile="ml_dtypes"))
+        if not m.integer:
+            vals = []
+            for i in b64:
+                vals.append(T(i.pyfloat))
+            pcs = np_codes(np.array(vals, dtype=T), m)
+            comps.append(Comparison("ml_dtypes", "scalar T(float)", fmt, "RNE, non-saturating", "binary64", b64, pcs,
+                                    "rne", "nonsaturate"))
+    return comps, decodes
+
+
+GFLOAT_MODES = [("TowardZero", "rtz"), ("TowardNegative", "rdown"), ("TowardPositive", "rup"),
+                ("TiesToEven", "rne"), ("TiesToAway", "rna"), ("ToOdd", "rto")]
+SR_BITS = 5
+
+
+def gfloat_formats():
+    import gfloat.formats as F
+    from gfloat.types import Domain, Signedness
+    out = [(F.format_info_ocp_e4m3, "float8_e4m3fn"), (F.format_info_ocp_e5m2, "float8_e5m2"),
+           (F.format_info_ocp_e2m3, "float6_e2m3fn"), (F.format_info_ocp_e3m2, "float6_e3m2fn"),
+           (F.format_info_ocp_e2m1, "float4_e2m1fn"), (F.format_info_ocp_e8m0, "float8_e8m0fnu")]
+    for P in range(1, 8):
+        for dom, d in ((Domain.Extended, "e"), (Domain.Finite, "f")):
+            out.append((F.format_info_p3109(8, P, Signedness.Signed, dom), f"binary8p{P}s{d}"))
+    for P in range(1, 9):
+        for dom, d in ((Domain.Extended, "e"), (Domain.Finite, "f")):
+            out.append((F.format_info_p3109(8, P, Signedness.Unsigned, dom), f"binary8p{P}u{d}"))
+    out.append((F.format_info_p3109(4, 2, Signedness.Signed, Domain.Finite), "binary4p2sf"))
+    return out
+
+
+def run_gfloat(ctx):
+    import random
+    import gfloat
+    from gfloat import RoundMode, decode_float, encode_float, round_float
+    comps, decodes = [], []
+    modes = [(getattr(RoundMode, n), n, o) for n, o in GFLOAT_MODES if hasattr(RoundMode, n)]
+    rng = random.Random(ctx.seed)
+    for fi, fmt in gfloat_formats():
+        m = ctx.models[fmt]
+        decodes.append(("gfloat", fmt, "decode_float(fi, code).fval",
+                        [value_of_float(decode_float(fi, c).fval) for c in range(m.size)]))
+        _, b64 = ctx.inputs(fmt)
+        b64sr = [i.with_R(rng.randrange(1 << SR_BITS)) for i in b64]
+        for sat in (False, True):
+            pol = "saturate" if sat else "nonsaturate"
+            runs = [(rm, name, o, b64, {}) for rm, name, o in modes]
+            runs.append((RoundMode.StochasticFastest, f"StochasticFastest N={SR_BITS}", "sr", b64sr,
+                         {"srnumbits": SR_BITS}))
+            for rm, name, o, inputs, extra in runs:
+                pcs = []
+                for i in inputs:
+                    try:
+                        kw = dict(extra)
+                        if i.R is not None:
+                            kw["srbits"] = i.R
+                        r = round_float(fi, i.pyfloat, rm, sat, **kw)
+                        pcs.append(encode_float(fi, r))
+                    except (ValueError, AssertionError, OverflowError):
+                        pcs.append("error")
+                prof = None
+                if o == "rne" and sat and fmt in ("float8_e4m3fn", "float8_e5m2", "float6_e2m3fn",
+                                                  "float6_e3m2fn", "float4_e2m1fn", "float8_e8m0fnu"):
+                    prof = "ocp"
+                if o == "rne" and not sat and fmt.startswith("binary"):
+                    prof = "p3109"
+                comps.append(Comparison("gfloat", "round_float + encode_float", fmt, f"{name}, sat={sat}",
+                                        "binary64", inputs, pcs, o, pol, profile=prof,
+                                        random_bits=SR_BITS if o == "sr" else None))
+    return comps, decodes
+
+
+def run_onnx(ctx):
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    from onnx.reference import ReferenceEvaluator
+    comps, decodes = [], []
+    warnings.simplefilter("ignore")
+
+    # ---- decoders of onnx.numpy_helper (independent of ml_dtypes in onnx < 1.20)
+    dec = [("float8_e4m3fn", "float8e4m3_to_float32(fn=True, uz=False)",
+            lambda c: numpy_helper.float8e4m3_to_float32(c, fn=True, uz=False)),
+           ("float8_e4m3fnuz", "float8e4m3_to_float32(fn=True, uz=True)",
+            lambda c: numpy_helper.float8e4m3_to_float32(c, fn=True, uz=True)),
+           ("float8_e5m2", "float8e5m2_to_float32(fn=False, uz=False)",
+            lambda c: numpy_helper.float8e5m2_to_float32(c, fn=False, uz=False)),
+           ("float8_e5m2fnuz", "float8e5m2_to_float32(fn=True, uz=True)",
+            lambda c: numpy_helper.float8e5m2_to_float32(c, fn=True, uz=True))]
+    if hasattr(numpy_helper, "_unpacked_float4e2m1_to_float32"):
+        dec.append(("float4_e2m1fn", "_unpacked_float4e2m1_to_float32",
+                    lambda c: numpy_helper._unpacked_float4e2m1_to_float32(c.astype(np.uint8))))
+    for fmt, name, f in dec:
+        m = ctx.models[fmt]
+        vals = f(np.arange(m.size, dtype=np.int32))
+        decodes.append(("onnx", fmt, f"numpy_helper.{name}", [value_of_float(float(x)) for x in np.ravel(vals)]))
+
+    # ---- float8 helpers (onnx.helper, binary32 in)
+    f8 = []
+    if hasattr(helper, "float32_to_float8e4m3"):
+        f8 += [("float8_e4m3fn", "helper.float32_to_float8e4m3(fn=True, uz=False)",
+                lambda x, s: helper.float32_to_float8e4m3(x, fn=True, uz=False, saturate=s)),
+               ("float8_e4m3fnuz", "helper.float32_to_float8e4m3(fn=True, uz=True)",
+                lambda x, s: helper.float32_to_float8e4m3(x, fn=True, uz=True, saturate=s))]
+    if hasattr(helper, "float32_to_float8e5m2"):
+        f8 += [("float8_e5m2", "helper.float32_to_float8e5m2(fn=False, uz=False)",
+                lambda x, s: helper.float32_to_float8e5m2(x, fn=False, uz=False, saturate=s)),
+               ("float8_e5m2fnuz", "helper.float32_to_float8e5m2(fn=True, uz=True)",
+                lambda x, s: helper.float32_to_float8e5m2(x, fn=True, uz=True, saturate=s))]
+    for fmt, name, f in f8:
+        b32, _ = ctx.inputs(fmt)
+        xs = np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32)
+        for sat in (True, False):
+            pcs = [int(f(x, sat)) for x in xs]
+            comps.append(Comparison("onnx", name, fmt, f"saturate={sat}", "binary32", b32, pcs, "rne",
+                                    "saturate" if sat else "nonsaturate", profile="onnx" if sat else None))
+
+    # ---- E8M0 helper (numpy_helper.to_float8e8m0, binary32 in)
+    if hasattr(numpy_helper, "to_float8e8m0"):
+        fmt = "float8_e8m0fnu"
+        b32, _ = ctx.inputs(fmt)
+        xs = np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32)
+        for rmode, o in (("up", "rup"), ("down", "rtz"), ("nearest", "rna")):
+            for sat in (True, False):
+                pcs = [int(x) for x in numpy_helper.to_float8e8m0(xs, sat, rmode).view(np.uint8)]
+                comps.append(Comparison("onnx", "numpy_helper.to_float8e8m0", fmt,
+                                        f"round_mode={rmode}, saturate={sat}", "binary32", b32, pcs, o,
+                                        "saturate" if sat else "nonsaturate",
+                                        profile="onnx" if (rmode == "up" and sat) else None))
+
+    # ---- FP4 and INT4 helpers (onnx.subbyte, binary32 in)
+    try:
+        from onnx import subbyte
+    except ImportError:
+        subbyte = None
+    if subbyte is not None and hasattr(subbyte, "float32_to_float4e2m1_unpacked"):
+        fmt = "float4_e2m1fn"
+        b32, _ = ctx.inputs(fmt)
+        xs = np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32)
+        pcs = [int(x) & 0xF for x in subbyte.float32_to_float4e2m1_unpacked(xs)]
+        comps.append(Comparison("onnx", "subbyte.float32_to_float4e2m1_unpacked", fmt, "(RNE, saturating)",
+                                "binary32", b32, pcs, "rne", "saturate", profile="onnx"))
+    if subbyte is not None and hasattr(subbyte, "float32_to_4bit_unpacked"):
+        for fmt, signed in (("int4", True), ("uint4", False)):
+            b32, _ = ctx.inputs(fmt)
+            keep = [i for i in b32 if i.value[0] != NAN]  # NaN → int: undefined (checked separately below)
+            xs = np.array([i.bits for i in keep], dtype=np.uint32).view(np.float32)
+            pcs = [int(x) & 0xF for x in np.ravel(subbyte.float32_to_4bit_unpacked(xs, signed))]
+            comps.append(Comparison("onnx", "subbyte.float32_to_4bit_unpacked", fmt, "(RNE, saturating)",
+                                    "binary32", keep, pcs, "rne", "saturate", profile="onnx"))
+
+    # ---- the reference evaluator's Cast (via ml_dtypes)
+    opset = min(onnx.defs.onnx_opset_version(), 24)
+
+    def cast(x, to, intype, **attrs):
+        X = helper.make_tensor_value_info("X", intype, [None])
+        Y = helper.make_tensor_value_info("Y", to, [None])
+        node = helper.make_node("Cast", ["X"], ["Y"], to=to, **attrs)
+        model = helper.make_model(helper.make_graph([node], "g", [X], [Y]),
+                                  opset_imports=[helper.make_opsetid("", opset)])
+        return ReferenceEvaluator(model).run(None, {"X": x})[0]
+
+    targets = [("float8_e4m3fn", "FLOAT8E4M3FN"), ("float8_e4m3fnuz", "FLOAT8E4M3FNUZ"),
+               ("float8_e5m2", "FLOAT8E5M2"), ("float8_e5m2fnuz", "FLOAT8E5M2FNUZ"),
+               ("float4_e2m1fn", "FLOAT4E2M1"), ("float8_e8m0fnu", "FLOAT8E8M0"),
+               ("int4", "INT4"), ("uint4", "UINT4"), ("int2", "INT2"), ("uint2", "UINT2")]
+    for fmt, tname in targets:
+        if not hasattr(TensorProto, tname):
+            continue
+        to = getattr(TensorProto, tname)
+        m = ctx.models[fmt]
+        b32, b64 = ctx.inputs(fmt)
+        if m.integer:
+            b32 = [i for i in b32 if i.value[0] != NAN]
+            b64 = [i for i in b64 if i.value[0] != NAN]
+        x32 = np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32)
+        x64 = np.array([i.bits for i in b64], dtype=np.uint64).view(np.float64)
+        if fmt.startswith("float8_e") and fmt != "float8_e8m0fnu":
+            variants = [("saturate=1", {"saturate": 1}, "rne", "saturate", "onnx"),
+                        ("saturate=0", {"saturate": 0}, "rne", "nonsaturate", None)]
+        elif fmt == "float8_e8m0fnu":
+            variants = []
+            for rmode, o in (("up", "rup"), ("down", "rtz"), ("nearest", "rna")):
+                for s in (1, 0):
+                    prof = "onnx" if (rmode == "up" and s == 1) else None
+                    variants.append((f"round_mode={rmode}, saturate={s}", {"round_mode": rmode, "saturate": s},
+                                     o, "saturate" if s else "nonsaturate", prof))
+        else:
+            variants = [("default", {}, "rne", "saturate", "onnx")]
+        for label, attrs, o, pol, prof in variants:
+            for source, inputs, x, intype in (("binary32", b32, x32, TensorProto.FLOAT),
+                                              ("binary64", b64, x64, TensorProto.DOUBLE)):
+                y = cast(x, to, intype, **attrs)
+                pcs = np_codes(y, m)
+                comps.append(Comparison("onnx", f"ReferenceEvaluator Cast-{opset}", fmt, label, source, inputs, pcs,
+                                        o, pol, profile=prof))
+    return comps, decodes
+
+
+# ----------------------------------------------------------------------------------------------
+# Driver.
+# ----------------------------------------------------------------------------------------------
+
+class Context:
+    def __init__(self, octet: Octet, budget: int, seed: int):
+        self.octet, self.budget, self.seed = octet, budget, seed
+        self.models = build_models()
+        self._inputs = {}
+
+    def inputs(self, fmt):
+        if fmt not in self._inputs:
+            cases = self.octet.gen(fmt, self.budget, self.seed)
+            self._inputs[fmt] = make_inputs(self.models[fmt], cases)
+        return self._inputs[fmt]
+
+
+def evaluate(ctx: Context, comps, judge_all: bool):
+    """Run Octet for every comparison and classify the disagreements."""
+    dis = []
+    octet_spec_checked = 0
+    octet_spec_failures = []
+    reqs = []
+    for c in comps:
+        reqs.append((c.fmt, c.options(), [i.octet for i in c.inputs]))
+        if c.profile:
+            reqs.append((c.fmt, ["--profile", c.profile], [i.octet.split()[0] for i in c.inputs]))
+    t = time.time()
+    ctx.octet.prefetch(reqs)
+    print(f"[peers] octet runs: {time.time() - t:.1f} s", file=sys.stderr)
+    for c in comps:
+        m = ctx.models[c.fmt]
+        lines = [i.octet for i in c.inputs]
+        c.octet = ctx.octet.encode(c.fmt, c.options(), lines)
+        if c.profile:
+            c.octet_profile = ctx.octet.encode(c.fmt, ["--profile", c.profile], [i.octet.split()[0] for i in c.inputs])
+        for idx, (i, pc, oc) in enumerate(zip(c.inputs, c.codes, c.octet)):
+            if judge_all:
+                octet_spec_checked += 1
+                j = judge(m, i.value, c.rounding, c.overflow, c.random_bits, i.R)
+                if not (j == oc or (m.is_nan_code(j) and m.is_nan_code(oc))):
+                    octet_spec_failures.append((c, i, oc, j))
+            if pc == oc:
+                c.agree += 1
+            else:
+                key = classify(c, m, i, pc, oc, "reference")
+                c.classes[key] += 1
+                dis.append(Disagreement(comp=c, inp=i, peer_code=pc, octet_code=oc, key=key, against="reference"))
+            if c.profile:
+                po = c.octet_profile[idx]
+                if pc == po:
+                    c.agree_profile += 1
+                else:
+                    key = classify(c, m, i, pc, po, "profile")
+                    c.profile_classes[key] += 1
+                    dis.append(Disagreement(comp=c, inp=i, peer_code=pc, octet_code=po, key=key, against="profile"))
+    return dis, octet_spec_checked, octet_spec_failures
+
+
+def decode_checks(ctx, decodes):
+    rows = []
+    for peer, fmt, how, vals in decodes:
+        table = ctx.octet.decode(fmt)
+        m = ctx.models[fmt]
+        agree, bad = 0, []
+        for c in range(m.size):
+            ov = table.get(c)
+            pv = vals[c]
+            model_ok = same_value(ov, m.values[c])
+            if same_value(pv, ov):
+                agree += 1
+            else:
+                bad.append((c, pv, ov))
+            if not model_ok:
+                bad.append((c, "model", m.values[c]))
+        rows.append((peer, fmt, how, m.size, agree, bad))
+    return rows
+
+
+FORMAT_RANK = {f: i for i, f in enumerate(["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz",
+                                           "float4_e2m1fn", "float6_e2m3fn", "float6_e3m2fn", "float8_e8m0fnu",
+                                           "int4", "uint4", "binary8p4se", "binary8p3se", "binary8p4sf"])}
+
+
+def simplicity(d: Disagreement):
+    v = d.inp.value
+    t = exact_text(v)
+    return (FORMAT_RANK.get(d.comp.fmt, 99), len(t), d.inp.source != "binary32",
+            abs(v[2]) if v[2] is not None else 0)
+
+
+def cell(t: str) -> str:
+    """Text for a Markdown table cell."""
+    return t.replace("|", "\\|")
+
+
+def md_code(m: Model, c) -> str:
+    if c == "error":
+        return "error (raises)"
+    return f"`{c:#04x}` ({m.value_text(c)})"
+
+
+def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elapsed, argv):
+    checked, failures = judge_info
+    L = []
+    w = L.append
+    w("# Peer conformance: ml_dtypes, gfloat and ONNX against Octet")
+    w("")
+    w("<!-- Generated by Scripts/peers/peers.py; do not edit by hand. Regenerate with the commands in "
+      "Scripts/peers/README.md. -->")
+    w("")
+    w(f"Generated {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on "
+      f"{platform.system()} {platform.machine()} in {elapsed:.0f} s by `python3 Scripts/peers/peers.py "
+      f"{' '.join(argv)}`.")
+    w("")
+    w("## Versions")
+    w("")
+    w("| component | version |")
+    w("| --- | --- |")
+    for k, v in versions.items():
+        w(f"| {k} | {v} |")
+    w("")
+    w("## Method")
+    w("")
+    w(f"- **Inputs.** For every format F a peer shares with Octet, `octet gen --op convert --to F --budget "
+      f"{ctx.budget} --seed {ctx.seed}` gives the boundary cases as binary32 bit patterns (specials, every value, "
+      "midpoints ± 1 ulp, TestFloat patterns, random), to which the script adds the bit-exact vectors of the "
+      f"formats reference §8 and the inputs of its known bugs (§7), {len(VECTORS)} values with both signs. "
+      "They are converted as **binary32** values and, widened "
+      "exactly, as **binary64** values; the binary64 set also holds every midpoint of F (and the one above max) "
+      "with its two binary64 neighbours, which expose double rounding through binary32.")
+    w("- **Peers.** ml_dtypes: NumPy `astype` from float32 and float64 arrays, and the scalar constructor "
+      "`T(python_float)`. gfloat: `round_float(fi, x, mode, sat)` then `encode_float`, every `RoundMode` it has "
+      f"(StochasticFastest with N = {SR_BITS} random bits, R drawn per input) × sat. onnx (a release before 1.20, "
+      "whose helpers are its own code, not ml_dtypes): `onnx.helper.float32_to_float8e4m3/e5m2`, "
+      "`numpy_helper.to_float8e8m0`, `subbyte.float32_to_float4e2m1_unpacked`, `subbyte.float32_to_4bit_unpacked`, "
+      "the `numpy_helper` decoders, and the ReferenceEvaluator's `Cast` (which uses ml_dtypes).")
+    w("- **Octet.** Each peer call is compared with `octet encode F --rounding R --overflow P` (the options named "
+      "in the tables) and, where an ecosystem profile exists, with `octet encode F --profile NAME`. Codes must be "
+      "equal bit for bit (two different NaN codes count as a disagreement of class *NaN encoding*); 'error' "
+      "against 'error' (both refuse) is an agreement.")
+    w("- **Judging.** Every input's exact value is a `fractions.Fraction` of the float. The script carries its own "
+      "model of Specs/formats.md §2–§4 (formats, rounding on the 2^q grid, overflow and bottom policies) and "
+      "recomputes the correct code for every disagreement" + (" and every Octet result" if checked else "") +
+      "; each disagreement is then explained by the rule or path that reproduces the peer's code (another "
+      "policy, a binary32 intermediate, truncation, …). One sentence pair of §4.5 reads two ways for a negative "
+      "value of magnitude below 2^-127 into E8M0 under rtz/rup ('a mode that rounds negative values toward zero "
+      "gives lo' and 'a negative value that rounds to zero … E8M0: out of range, like zero'); the model takes the "
+      "more specific second one (NaN without saturation), as Octet does.")
+    w("")
+    # ---- summary
+    w("## Summary")
+    w("")
+    w("| peer | version | decode codes (agree) | conversion cases | agree with Octet options | disagreements: "
+      "peer bug | alternative policy | peer refuses | Octet wrong |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    verdict_counts = collections.defaultdict(collections.Counter)
+    for d in dis:
+        if d.against == "reference":
+            verdict_counts[d.comp.peer][CLASS_INFO[d.key][1]] += 1
+    for peer in ("ml_dtypes", "gfloat", "onnx"):
+        pc = [c for c in comps if c.peer == peer]
+        dr = [r for r in decode_rows if r[0] == peer]
+        n = sum(len(c.inputs) for c in pc)
+        a = sum(c.agree for c in pc)
+        vc = verdict_counts[peer]
+        w(f"| {peer} | {versions.get(peer, '?')} | {sum(r[4] for r in dr)}/{sum(r[3] for r in dr)} | {n} | "
+          f"{a} ({100.0 * a / max(n, 1):.2f} %) | {vc[BUG]} | {vc[ALT]} | {vc[REFUSE]} | {vc[OCTET]} |")
+    w("")
+    if checked:
+        w(f"Octet against the script's model of Specs/formats.md: {checked} conversions recomputed, "
+          f"**{len(failures)} differ**.")
+        w("")
+    nref = sum(1 for d in dis if d.against == "reference" and CLASS_INFO[d.key][1] == OCTET)
+    w(f"Disagreements where Octet's code differs from the written rules: **{nref}**." +
+      (" Every disagreement is a peer bug, a legitimate alternative policy, or a refusal." if nref == 0 else ""))
+    w("")
+    # ---- profiles
+    w("## Compatibility profiles against their ecosystems")
+    w("")
+    w("Each row compares the peer's codes with `octet encode F --profile NAME` on the same inputs.")
+    w("")
+    w("| profile | peer entry point | format | mode | source | cases | agree | rate | mismatch classes |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    tot = collections.Counter()
+    for c in comps:
+        if not c.profile:
+            continue
+        n = len(c.inputs)
+        tot[(c.profile, "n")] += n
+        tot[(c.profile, "a")] += c.agree_profile
+        cl = cell(", ".join(f"{CLASS_INFO[k][0]} ({v})" for k, v in c.profile_classes.most_common()))
+        w(f"| `{c.profile}` | {c.peer} {c.entry} | {c.fmt} | {c.mode} | {c.source} | {n} | {c.agree_profile} | "
+          f"{100.0 * c.agree_profile / max(n, 1):.2f} % | {cl or '—'} |")
+    w("")
+    pv = collections.defaultdict(collections.Counter)
+    for d in dis:
+        if d.against == "profile":
+            pv[d.comp.profile][CLASS_INFO[d.key][1]] += 1
+    w("Totals, with the mismatches split by verdict: a peer bug the profile rightly does not copy, an "
+      "ecosystem behaviour the profile does not model (alternative policy), a refusal by the peer.")
+    w("")
+    w("| profile | cases | agree | rate | mismatches: peer bug | not modelled | peer refuses |")
+    w("| --- | --- | --- | --- | --- | --- | --- |")
+    for p in ("ml_dtypes", "onnx", "ocp", "p3109", "torch", "cuda"):
+        n, a = tot[(p, "n")], tot[(p, "a")]
+        if n:
+            w(f"| `{p}` | {n} | {a} | {100.0 * a / n:.2f} % | {pv[p][BUG]} | {pv[p][ALT]} | {pv[p][REFUSE]} |")
+        else:
+            why = {"torch": "not checked: PyTorch is not among the peers installed here (its PyPI wheel pulls the CUDA stack)",
+                   "cuda": "not checked: needs an NVIDIA GPU and cuda_fp8.h"}.get(p, "not checked in this run")
+            w(f"| `{p}` | – | – | {why} | | | |")
+    w("")
+    prof_keys = collections.OrderedDict()
+    for d in dis:
+        if d.against == "profile":
+            prof_keys.setdefault((d.comp.profile, d.key), []).append(d)
+    if prof_keys:
+        w("### Profile mismatch classes")
+        w("")
+        for (p, key), ds in prof_keys.items():
+            title, verdict, expl, repro = CLASS_INFO[key]
+            ex = min(ds, key=simplicity)
+            m = ctx.models[ex.comp.fmt]
+            w(f"- **`{p}` — {title}** ({len(ds)} cases; {ex.comp.peer} {ex.comp.entry}, "
+              f"{', '.join(sorted({d.comp.fmt for d in ds}))}). {expl} Example: {ex.comp.fmt} "
+              f"`{ex.inp.hex()}` = {exact_text(ex.inp.value)}: peer {md_code(m, ex.peer_code)}, "
+              f"`--profile {p}` {md_code(m, ex.octet_code)}. {PROFILE_NOTES.get(key, '')}")
+        w("")
+    # ---- per peer
+    for peer in ("ml_dtypes", "gfloat", "onnx"):
+        pc = [c for c in comps if c.peer == peer]
+        w(f"## {peer} {versions.get(peer, '')}")
+        w("")
+        w("### Decode tables")
+        w("")
+        w("| format | entry point | codes | agree | differences |")
+        w("| --- | --- | --- | --- | --- |")
+        for r in decode_rows:
+            if r[0] != peer:
+                continue
+            diffs = "; ".join(f"{c:#04x}: peer {exact_text(pv) if pv != 'model' else 'model'} vs Octet {exact_text(ov)}"
+                              for c, pv, ov in r[5][:4])
+            w(f"| {r[1]} | `{r[2]}` | {r[3]} | {r[4]} | {diffs or '—'} |")
+        w("")
+        w("### Conversions")
+        w("")
+        modes = list(dict.fromkeys(c.mode for c in pc))
+        rows = collections.OrderedDict()
+        for c in pc:
+            rows.setdefault((c.fmt, c.entry, c.source), {})[c.mode] = c
+        if peer == "gfloat":
+            w("Cells: agreements / cases against `octet encode` with the options in the legend.")
+            w("")
+            w("| format | source | " + " | ".join(modes) + " |")
+            w("| --- | --- | " + " | ".join("---" for _ in modes) + " |")
+            for (fmt, entry, source), byc in rows.items():
+                cells = []
+                for mo in modes:
+                    c = byc.get(mo)
+                    cells.append("–" if c is None else f"{c.agree}/{len(c.inputs)}")
+                w(f"| {fmt} | {source} | " + " | ".join(cells) + " |")
+            w("")
+            w("Legend: " + "; ".join(f"{mo} ↔ `{next(c for c in pc if c.mode == mo).options_text()}`" for mo in modes)
+              + ". gfloat takes Python floats, so its binary64 set holds the binary32 cases as exact values.")
+        else:
+            w("| format | entry point | mode | source | cases | agree | Octet options | disagreement classes |")
+            w("| --- | --- | --- | --- | --- | --- | --- | --- |")
+            for c in pc:
+                cl = cell(", ".join(f"{CLASS_INFO[k][0]} ({v})" for k, v in c.classes.most_common()))
+                w(f"| {c.fmt} | {c.entry} | {c.mode} | {c.source} | {len(c.inputs)} | {c.agree} | "
+                  f"`{c.options_text()}` | {cl or '—'} |")
+        w("")
+        w("### Disagreement classes")
+        w("")
+        groups = collections.OrderedDict()
+        for d in dis:
+            if d.comp.peer == peer and d.against == "reference":
+                groups.setdefault(d.key, []).append(d)
+        if not groups:
+            w("None.")
+            w("")
+        for key, ds in sorted(groups.items(), key=lambda kv: (VERDICT_ORDER[CLASS_INFO[kv[0]][1]], -len(kv[1]))):
+            title, verdict, expl, repro = CLASS_INFO[key]
+            ex = min(ds, key=simplicity)
+            m = ctx.models[ex.comp.fmt]
+            fmts = sorted({d.comp.fmt for d in ds})
+            entries = sorted({f"{d.comp.entry} ({d.comp.mode}, {d.comp.source})" for d in ds})
+            w(f"#### {title}")
+            w("")
+            w(f"- **Verdict:** {verdict}. {expl}")
+            w(f"- **Octet options that reproduce the peer:** {repro}")
+            w(f"- **Cases:** {len(ds)} in {len(fmts)} format(s): {', '.join(fmts)}; "
+              f"{len(entries)} entry point/mode combination(s)" +
+              (f", e.g. {entries[0]}" if entries else "") + ".")
+            w("")
+            w("| format | entry point, mode | input | exact value | peer | Octet | exact rule (judge) |")
+            w("| --- | --- | --- | --- | --- | --- | --- |")
+            j = judge(m, ex.inp.value, ex.comp.rounding, ex.comp.overflow, ex.comp.random_bits, ex.inp.R)
+            w(f"| {ex.comp.fmt} | {ex.comp.entry}, {ex.comp.mode} (`{ex.comp.options_text()}`) | `{ex.inp.hex()}` | "
+              f"{exact_text(ex.inp.value)} | {md_code(m, ex.peer_code)} | {md_code(m, ex.octet_code)} | {md_code(m, j)} |")
+            w("")
+    if failures:
+        w("## Octet results that differ from the script's model")
+        w("")
+        w("| format | options | input | exact value | Octet | model |")
+        w("| --- | --- | --- | --- | --- | --- |")
+        for c, i, oc, j in failures[:50]:
+            m = ctx.models[c.fmt]
+            w(f"| {c.fmt} | `{c.options_text()}` | `{i.hex()}` | {exact_text(i.value)} | {md_code(m, oc)} | {md_code(m, j)} |")
+        w("")
+    with open(path, "w") as f:
+        f.write("\n".join(L))
+
+
+VERDICT_ORDER = {OCTET: 0, BUG: 1, ALT: 2, REFUSE: 3}
+
+PROFILE_NOTES = {
+    "int-trunc": "The `ml_dtypes` and `onnx` profiles round integers with rne and saturate (ONNX's documented "
+                 "INT4 rule, Specs/formats.md §4.6); they do not model the truncating, wrapping intN cast of "
+                 "ml_dtypes (and of the ONNX reference evaluator built on it).",
+    "int-wrap": "The profiles saturate integers; the wrapping intN cast is not modelled.",
+    "int-ub": "Undefined behaviour in the peer; no profile can reproduce it.",
+    "e8m0-up-mask": "A bug in onnx 1.19 (PR #7784); the profile models the intended round-up.",
+    "e8m0-f32-subnormal": "A bug in the ONNX helper; the profile rounds the exact value up.",
+    "nan-code-gfloat": "gfloat's single NaN code; the `ocp` profile keeps the sign (§4.1).",
+    "nan-code-e5m2-7f": "ONNX disagrees with itself here: the deprecated helper gives 0x7F | sign, the reference "
+                        "evaluator's Cast (ml_dtypes) gives 0x7E | sign; the `onnx` profile follows the evaluator.",
+    "nan-fp4-max": "ONNX disagrees with itself here: the helper follows float4.md (NaN → +6), the reference "
+                   "evaluator's Cast (ml_dtypes) gives ∓0; the `onnx` profile follows the evaluator.",
+    "e5m2-or-7c": "A bug in the deprecated helper; the evaluator and the profile give Inf.",
+    "e4m3-480": "A bug in the deprecated helper; the evaluator and the profile give NaN.",
+    "e8m0-mld-low": "A bug in ml_dtypes 0.6.0 that the `ml_dtypes` profile does not model.",
+    "p3109-v3-finite": "gfloat predates report v4.0; with sat=False it reproduces Octet's nonsaturate, and "
+                       "with sat=True Octet's saturate.",
+    "e8m0-zero-nan-sat": "The `ocp` profile gives 2^-127 (saturating); gfloat gives NaN.",
+    "e8m0-underflow-nan": "A gfloat bug (#62); the profile gives 2^-127.",
+    "refuse-unsigned-neg": "A gfloat limitation; the `p3109` profile gives NaN (SatNone) as v4.0 specifies.",
+    "unsigned-neg": "A gfloat bug; the `p3109` profile follows v4.0.",
+    "unsigned-neg-inf": "A gfloat bug; the `p3109` profile follows v4.0.",
+}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--octet", default=os.environ.get("OCTET", os.path.join(ROOT, ".build", "release", "octet")),
+                    help="path to the octet executable (default: .build/release/octet, or $OCTET)")
+    ap.add_argument("--budget", type=int, default=1000, help="octet gen --budget (default 1000)")
+    ap.add_argument("--seed", type=int, default=1, help="octet gen --seed and the stochastic R draws (default 1)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "Specs", "peers.md"), help="report path")
+    ap.add_argument("--venv", default=DEFAULT_VENV, help=f"virtualenv to create/use (default {DEFAULT_VENV})")
+    ap.add_argument("--no-venv", action="store_true", help="use the current interpreter's packages")
+    ap.add_argument("--peers", default="ml_dtypes,gfloat,onnx", help="comma-separated subset to run")
+    ap.add_argument("--no-judge-all", action="store_true",
+                    help="judge only disagreements (default: recompute every Octet result with the model)")
+    ap.add_argument("--dump", default="", help="print every disagreement of these class keys (comma-separated)")
+    args = ap.parse_args()
+    bootstrap(args)
+    warnings.simplefilter("ignore")
+
+    import importlib.metadata as md
+    octet_path = os.path.abspath(args.octet)
+    if not os.access(octet_path, os.X_OK):
+        sys.exit(f"octet not found at {octet_path}: build it (swift build -c release --product octet) "
+                 "or pass --octet")
+    versions = collections.OrderedDict()
+    versions["python"] = platform.python_version()
+    for p in ("numpy", "ml_dtypes", "gfloat", "onnx", "protobuf"):
+        try:
+            versions[p] = md.version(p)
+        except md.PackageNotFoundError:
+            versions[p] = "not installed"
+    try:
+        rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+        versions["Octet"] = f"git {rev}{' + uncommitted changes' if dirty else ''}"
+    except OSError:
+        versions["Octet"] = "?"
+
+    t0 = time.time()
+    ctx = Context(Octet(octet_path), args.budget, args.seed)
+    comps, decodes = [], []
+    wanted = set(args.peers.split(","))
+    for name, fn in (("ml_dtypes", run_mldtypes), ("gfloat", run_gfloat), ("onnx", run_onnx)):
+        if name not in wanted:
+            continue
+        t = time.time()
+        c, d = fn(ctx)
+        comps += c
+        decodes += d
+        print(f"[peers] {name}: {len(c)} comparisons, {sum(len(x.inputs) for x in c)} cases "
+              f"({time.time() - t:.1f} s)", file=sys.stderr)
+    t = time.time()
+    dis, checked, failures = evaluate(ctx, comps, not args.no_judge_all)
+    print(f"[peers] octet: {ctx.octet.calls} encode runs, {ctx.octet.values} values ({time.time() - t:.1f} s)",
+          file=sys.stderr)
+    rows = decode_checks(ctx, decodes)
+    argv = [a for a in sys.argv[1:]]
+    write_report(args.out, ctx, versions, comps, dis, rows, (checked, failures), time.time() - t0, argv)
+    # console summary
+    by = collections.Counter((d.comp.peer, d.against, d.key) for d in dis)
+    for (peer, against, key), n in sorted(by.items()):
+        print(f"  {peer:9s} {against:9s} {n:6d}  {CLASS_INFO[key][1]:32s} {CLASS_INFO[key][0]}", file=sys.stderr)
+    for d in dis:
+        if args.dump and d.key in args.dump.split(","):
+            m = ctx.models[d.comp.fmt]
+            print(f"  DUMP {d.key} {d.against} {d.comp.peer} {d.comp.entry} [{d.comp.mode}] {d.comp.fmt} "
+                  f"{d.inp.hex()} = {exact_text(d.inp.value)}: peer {md_code(m, d.peer_code)} octet "
+                  f"{md_code(m, d.octet_code)}", file=sys.stderr)
+    if failures:
+        print(f"[peers] {len(failures)} Octet results differ from the model of Specs/formats.md", file=sys.stderr)
+    print(f"[peers] wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

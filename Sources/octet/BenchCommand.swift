@@ -1,0 +1,420 @@
+import ArgumentParser
+import Foundation
+import Octet
+import OctetExact
+import OctetKernels
+import OctetKernelsBridge
+
+/// `octet bench`: the fast kernels measured in this process, each beside its baselines.
+///
+/// Method: single thread, best-of-N wall clock (ContinuousClock). A sample repeats the call until
+/// it lasts at least `minSample` seconds; the reported time per call is the best sample divided by
+/// its repetitions. Sizes: n = 4096 (L1-resident) and n = 16 Mi (streaming). Baselines, measured in
+/// the same run on the same data: the portable scalar C path of the same kernel
+/// (`Kernels.withScalarPaths`), a plain Swift loop, the GMP reference (`Format.encode`,
+/// `Format.value(ofCode:)`, `Dot.compute`; on n = 4096 only — at 16 Mi it would take minutes), and
+/// for streaming kernels the bandwidth of a plain `memcpy` of 64 MiB (bytes read + written per
+/// second; the kernel's figure counts its own input and output bytes the same way).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the fast kernels on this machine, each beside its baselines.",
+        discussion: """
+        Single-threaded, best-of-N wall clock, n = 4096 (L1-resident) and n = 16 Mi (streaming). \
+        Baselines from the same run: the scalar C path, a plain Swift loop, the GMP reference \
+        (n = 4096 only) and, for streaming kernels, a plain memcpy. Units: M elem/s for \
+        conversions, GMAC/s for dot products and GEMM, GB/s (bytes read + written) against memcpy. \
+        For stable numbers build with -c release and pin the process, e.g. \
+        `taskset -c 1 .build/release/octet bench`. \
+        --json prints one object per line: kernel, n, throughput, unit, baseline, \
+        baseline_throughput, ratio (throughput / baseline_throughput).
+        """)
+
+    @Flag(help: "Fewer and shorter samples: finishes in well under 30 seconds.")
+    var quick = false
+
+    @Flag(help: "One JSON object per line instead of a table.")
+    var json = false
+
+    @Option(help: "Only the kernels whose name contains this text.")
+    var filter: String?
+
+    func run() throws {
+        var suite = BenchSuite(quick: quick, json: json, filter: filter)
+        suite.runAll()
+    }
+}
+
+/// One line of the report.
+struct BenchRow {
+    let kernel: String
+    let n: Int
+    let throughput: Double
+    let unit: String
+    let baseline: String
+    let baselineThroughput: Double
+    var ratio: Double { baselineThroughput > 0 ? throughput / baselineThroughput : 0 }
+
+    var json: JSON {
+        .object([
+            ("kernel", .string(kernel)), ("n", .number(String(n))),
+            ("throughput", .number(BenchRow.num(throughput))), ("unit", .string(unit)),
+            ("baseline", .string(baseline)), ("baseline_throughput", .number(BenchRow.num(baselineThroughput))),
+            ("ratio", .number(BenchRow.num(ratio))),
+        ])
+    }
+
+    static func num(_ x: Double) -> String {
+        guard x.isFinite else { return "0" }
+        return String(format: x >= 100 ? "%.1f" : x >= 1 ? "%.3f" : "%.6f", x)
+    }
+}
+
+/// A deterministic generator for the benchmark data (splitmix64).
+struct BenchRandom {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A 64-byte aligned buffer that lives until exit. `fill` gives the first 65,536 elements; the rest
+/// repeats them (memcpy), which keeps setup fast in debug builds and changes nothing measured.
+func benchBuffer<T>(_ count: Int, _ fill: (Int) -> T) -> UnsafeMutableBufferPointer<T> {
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<T>.stride, alignment: 64)
+    let p = raw.bindMemory(to: T.self, capacity: count)
+    let head = min(count, 1 << 16)
+    for i in 0 ..< head { (p + i).initialize(to: fill(i)) }
+    var done = head
+    while done < count {
+        let m = min(done, count - done)
+        memcpy(p + done, p, m * MemoryLayout<T>.stride)
+        done += m
+    }
+    return UnsafeMutableBufferPointer(start: p, count: count)
+}
+
+struct BenchSuite {
+    let quick: Bool
+    let json: Bool
+    let filter: String?
+    var rows: [BenchRow] = []
+
+    let l1 = 4096
+    let streaming = 16 << 20
+    var samples: Int { quick ? 2 : 9 }
+    var minSample: Double { quick ? 0.004 : 0.05 }
+
+    init(quick: Bool, json: Bool, filter: String?) {
+        self.quick = quick
+        self.json = json
+        self.filter = filter
+    }
+
+    /// Seconds per call: the best of `samples` samples, each repeating `body` for at least `minSample`.
+    func seconds(maxSamples: Int? = nil, _ body: () -> Void) -> Double {
+        let clock = ContinuousClock()
+        func time(_ reps: Int) -> Double {
+            let t0 = clock.now
+            for _ in 0 ..< reps { body() }
+            let d = clock.now - t0
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        var reps = 1
+        var t = time(1)
+        while t < minSample && reps < 1 << 26 {
+            let grow = t <= 0 ? 64 : min(64, max(2, Int((minSample / t) * 1.3)))
+            reps *= grow
+            t = time(reps)
+        }
+        var best = t / Double(reps)
+        if quick && t > 0.02 { return best }   // --quick: one sample of a slow call is enough
+        for _ in 1 ..< (maxSamples ?? samples) { best = min(best, time(reps) / Double(reps)) }
+        return best
+    }
+
+    func wanted(_ kernel: String) -> Bool { filter.map { kernel.contains($0) } ?? true }
+
+    mutating func emit(_ kernel: String, n: Int, unit: String, throughput: Double, baselines: [(String, Double)]) {
+        for (name, value) in baselines {
+            let row = BenchRow(kernel: kernel, n: n, throughput: throughput, unit: unit, baseline: name, baselineThroughput: value)
+            rows.append(row)
+            if json { print(row.json.rendered()) } else { printRow(row) }
+        }
+        fflush(nil)
+    }
+
+    func printRow(_ r: BenchRow) {
+        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
+        func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
+        let n = r.kernel.hasPrefix("gemm") ? "256^3" : r.n >= 1 << 20 ? "\(r.n >> 20)Mi" : "\(r.n)"
+        print(pad(r.kernel, 44) + lpad(n, 7) + lpad(BenchRow.num(r.throughput), 11) + " " + pad(r.unit, 9)
+              + pad(r.baseline, 34) + lpad(BenchRow.num(r.baselineThroughput), 11) + lpad(String(format: "%.2fx", r.ratio), 10))
+    }
+
+    mutating func runAll() {
+        if !json {
+            print("octet bench\(quick ? " --quick" : ""): AVX2 paths \(Kernels.usesAVX2 ? "on" : "off"), one thread, best of \(samples) samples")
+            print(String(repeating: "-", count: 126))
+            print("kernel                                            n  throughput unit     baseline                           baseline      ratio")
+        }
+        var rng = BenchRandom(state: 0x0C7E7)
+        let n = streaming
+        // Conversion inputs: magnitudes spread over e4m3's range and a little beyond, both signs.
+        let f32 = benchBuffer(n) { _ -> Float in
+            let r = rng.next()
+            let bits = UInt32(truncatingIfNeeded: r) & 0x807F_FFFF | UInt32(117 + Int(r >> 40) % 22) << 23
+            return Float(bitPattern: bits)
+        }
+        let f16 = benchBuffer(n) { i -> UInt16 in
+            let b = f32[i].bitPattern
+            return UInt16(truncatingIfNeeded: (b >> 16) & 0x8000 | ((b >> 23 & 0xFF) - 112) << 10 | (b >> 13) & 0x3FF)
+        }
+        let bf16 = benchBuffer(n) { i -> UInt16 in UInt16(truncatingIfNeeded: f32[i].bitPattern >> 16) }
+        let codesA = benchBuffer(n) { _ -> UInt8 in UInt8(truncatingIfNeeded: rng.next() % 0x7E) | (rng.next() & 1 == 0 ? 0 : 0x80) }
+        let codesB = benchBuffer(n) { _ -> UInt8 in UInt8(truncatingIfNeeded: rng.next() % 0x7E) | (rng.next() & 1 == 0 ? 0 : 0x80) }
+        let i8a = benchBuffer(n) { _ in Int8(truncatingIfNeeded: rng.next()) }
+        let i8b = benchBuffer(n) { _ in Int8(truncatingIfNeeded: rng.next()) }
+        let out8 = benchBuffer(n) { _ in UInt8(0) }
+        let out32 = benchBuffer(n) { _ in Float(0) }
+        let copyDst = benchBuffer(n) { _ in Float(0) }
+
+        // memcpy of 64 MiB: the bandwidth bound of the streaming kernels.
+        let copyBytes = n * 4
+        let copySeconds = seconds(maxSamples: max(samples, 3)) { memcpy(copyDst.baseAddress!, f32.baseAddress!, copyBytes) }
+        let copyGBs = Double(2 * copyBytes) / copySeconds / 1e9
+        if !json { print("memcpy 64 MiB: \(BenchRow.num(copyGBs)) GB/s (read + write)") }
+
+        // MARK: conversions
+        let e4m3fn = try! FormatRegistry.named("float8_e4m3fn"), e5m2 = try! FormatRegistry.named("float8_e5m2")
+        var planE4 = Kernels.plan(e4m3fn.kernelFormat!, rounding: OCTET_RNE, overflow: OCTET_SATURATE)!
+        var planE5 = Kernels.plan(e5m2.kernelFormat!, rounding: OCTET_RNE, overflow: OCTET_SATURATE)!
+        let refInputs = (0 ..< l1).map { IEEEBits.decode(UInt64(f32[$0].bitPattern), as: .binary32) }
+
+        func convertRows(_ name: String, bytesPerElement: Int, swiftLoop: ((Int) -> Void)?, reference: (() -> Void)?, _ kernel: @escaping (Int) -> Void) {
+            guard wanted(name) else { return }
+            for size in [l1, streaming] {
+                let t = seconds { kernel(size) }
+                let tScalar = seconds { Kernels.withScalarPaths { kernel(size) } }
+                let me = Double(size) / t / 1e6
+                var baselines: [(String, Double)] = [("scalar C path", Double(size) / tScalar / 1e6)]
+                if let s = swiftLoop { baselines.append(("plain Swift loop", Double(size) / seconds { s(size) } / 1e6)) }
+                if size == l1, let r = reference {
+                    baselines.append(("GMP reference (Format.encode)", Double(l1) / seconds(maxSamples: 2, r) / 1e6))
+                }
+                emit(name, n: size, unit: "M elem/s", throughput: me, baselines: baselines)
+                if size == streaming {
+                    emit(name, n: size, unit: "GB/s", throughput: Double(size * bytesPerElement) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs)])
+                }
+            }
+        }
+
+        let inF32 = UnsafeBufferPointer(f32)
+        convertRows("convert f32->float8_e4m3fn rne saturate", bytesPerElement: 5,
+                    swiftLoop: { size in swiftConvertE4M3FN(UnsafeBufferPointer(rebasing: inF32[0 ..< size]), out8) },
+                    reference: { for x in refInputs { _ = try? e4m3fn.encode(x, rounding: .rne, overflow: .saturate) } }) { size in
+            _ = octet_convert_f32(&planE4, f32.baseAddress, out8.baseAddress, size, nil)
+        }
+        if wanted("convert f32->float8_e4m3fn rne saturate") {
+            // The plain Swift loop is a baseline only if it computes the same thing.
+            let check = benchBuffer(l1) { _ in UInt8(0) }
+            swiftConvertE4M3FN(UnsafeBufferPointer(rebasing: inF32[0 ..< l1]), check)
+            _ = octet_convert_f32(&planE4, f32.baseAddress, out8.baseAddress, l1, nil)
+            if !(0 ..< l1).allSatisfy({ check[$0] == out8[$0] }) { FileHandle.standardError.write(Data("warning: the Swift baseline disagrees with the kernel\n".utf8)) }
+        }
+        convertRows("convert f32->float8_e5m2 rne saturate", bytesPerElement: 5, swiftLoop: nil,
+                    reference: { for x in refInputs { _ = try? e5m2.encode(x, rounding: .rne, overflow: .saturate) } }) { size in
+            _ = octet_convert_f32(&planE5, f32.baseAddress, out8.baseAddress, size, nil)
+        }
+        let refF16 = (0 ..< l1).map { IEEEBits.decode(UInt64(f16[$0]), as: .binary16) }
+        convertRows("convert f16->float8_e4m3fn rne saturate", bytesPerElement: 3, swiftLoop: nil,
+                    reference: { for x in refF16 { _ = try? e4m3fn.encode(x, rounding: .rne, overflow: .saturate) } }) { size in
+            _ = octet_convert_f16(&planE4, f16.baseAddress, out8.baseAddress, size, nil)
+        }
+        let refBF16 = (0 ..< l1).map { IEEEBits.decode(UInt64(bf16[$0]), as: .bfloat16) }
+        convertRows("convert bf16->float8_e4m3fn rne saturate", bytesPerElement: 3, swiftLoop: nil,
+                    reference: { for x in refBF16 { _ = try? e4m3fn.encode(x, rounding: .rne, overflow: .saturate) } }) { size in
+            _ = octet_convert_bf16(&planE4, bf16.baseAddress, out8.baseAddress, size, nil)
+        }
+
+        // MARK: decode
+        let decodeName = "decode float8_e4m3fn->f32"
+        if wanted(decodeName) {
+            let table = benchBuffer(256) { planE4.decode_table_value($0) }
+            for size in [l1, streaming] {
+                let t = seconds { octet_decode_f32(&planE4, codesA.baseAddress, out32.baseAddress, size) }
+                let ts = seconds { Kernels.withScalarPaths { octet_decode_f32(&planE4, codesA.baseAddress, out32.baseAddress, size) } }
+                let tw = seconds { swiftDecode(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(codesA)[0 ..< size]), UnsafeBufferPointer(table), out32) }
+                var baselines = [("scalar C path", Double(size) / ts / 1e6), ("plain Swift loop", Double(size) / tw / 1e6)]
+                if size == l1 {
+                    let codes = (0 ..< l1).map { Int(codesA[$0]) }
+                    let tr = seconds(maxSamples: 2) { for c in codes { _ = e4m3fn.value(ofCode: c) } }
+                    baselines.append(("GMP reference (value(ofCode:))", Double(l1) / tr / 1e6))
+                }
+                emit(decodeName, n: size, unit: "M elem/s", throughput: Double(size) / t / 1e6, baselines: baselines)
+                if size == streaming {
+                    emit(decodeName, n: size, unit: "GB/s", throughput: Double(size * 5) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs)])
+                }
+            }
+        }
+
+        // MARK: int8 dot
+        let int8 = try! FormatRegistry.named("int8"), int32 = try! FormatRegistry.named("int32")
+        let dotName = "dot int8 x int8 (exact int32)"
+        if wanted(dotName) {
+            var sink: Int64 = 0
+            /// The kernel's contract keeps n ≤ 131071 per call: streaming runs in 65,536-element calls.
+            func chunked(_ size: Int, _ f: (UnsafePointer<Int8>, UnsafePointer<Int8>, Int) -> Int32) {
+                var i = 0
+                while i < size {
+                    let m = min(65536, size - i)
+                    sink &+= Int64(f(i8a.baseAddress! + i, i8b.baseAddress! + i, m))
+                    i += m
+                }
+            }
+            for size in [l1, streaming] {
+                let t = seconds { chunked(size) { octet_dot_i8($0, $1, $2) } }
+                let ts = seconds { Kernels.withScalarPaths { chunked(size) { octet_dot_i8($0, $1, $2) } } }
+                let tw = seconds { chunked(size) { Kernels.dotInt8Swift(UnsafeBufferPointer(start: $0, count: $2), UnsafeBufferPointer(start: $1, count: $2)) } }
+                var baselines = [("scalar C path", Double(size) / ts / 1e9), ("plain Swift loop", Double(size) / tw / 1e9)]
+                if size == l1 {
+                    let a = (0 ..< l1).map { Int(UInt8(bitPattern: i8a[$0])) }, b = (0 ..< l1).map { Int(UInt8(bitPattern: i8b[$0])) }
+                    let tr = seconds(maxSamples: 2) { _ = try? Dot.compute(a, int8, b, int8, model: .exact, output: int32) }
+                    baselines.append(("GMP reference (Dot.compute exact)", Double(l1) / tr / 1e9))
+                }
+                emit(dotName, n: size, unit: "GMAC/s", throughput: Double(size) / t / 1e9, baselines: baselines)
+                if size == streaming {
+                    emit(dotName, n: size, unit: "GB/s", throughput: Double(size * 2) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs)])
+                }
+            }
+            if sink == 42 { print("") }
+        }
+
+        // MARK: int8 GEMM 256^3
+        let gemmName = "gemm int8 256x256x256 (exact int32)"
+        if wanted(gemmName) {
+            let d = 256
+            let c = benchBuffer(d * d) { _ in Int32(0) }
+            let macs = Double(d * d * d)
+            let t = seconds { octet_gemm_i8(i8a.baseAddress, i8b.baseAddress, c.baseAddress, d, d, d) }
+            let ts = seconds(maxSamples: min(samples, 3)) { Kernels.withScalarPaths { octet_gemm_i8(i8a.baseAddress, i8b.baseAddress, c.baseAddress, d, d, d) } }
+            let tw = seconds(maxSamples: min(samples, 3)) { swiftGEMM(i8a.baseAddress!, i8b.baseAddress!, c.baseAddress!, d, d, d) }
+            var baselines = [("scalar C path", macs / ts / 1e9), ("plain Swift loop", macs / tw / 1e9)]
+            if !quick {
+                // The reference on 8 x 8 x 256 (64 exact dots): GMAC/s of the same operation.
+                let rows = (0 ..< 8).map { i in (0 ..< d).map { Int(UInt8(bitPattern: i8a[i * d + $0])) } }
+                let cols = (0 ..< 8).map { j in (0 ..< d).map { Int(UInt8(bitPattern: i8b[j * d + $0])) } }
+                let tr = seconds(maxSamples: 2) { for r in rows { for cc in cols { _ = try? Dot.compute(r, int8, cc, int8, model: .exact, output: int32) } } }
+                baselines.append(("GMP reference (8x8x256 dots)", Double(64 * d) / tr / 1e9))
+            }
+            emit(gemmName, n: d * d * d, unit: "GMAC/s", throughput: macs / t / 1e9, baselines: baselines)
+        }
+
+        // MARK: FP8 dots
+        var planA = planE4, planB = planE4
+        let lanes32 = try! AccumulatorModel.parse("fp32:lanes32")
+        let binary32 = try! FormatRegistry.named("binary32")
+        let refA = (0 ..< l1).map { Int(codesA[$0]) }, refB = (0 ..< l1).map { Int(codesB[$0]) }
+        let f32DotName = "dot fp8 e4m3fn fp32:lanes32"
+        if wanted(f32DotName) {
+            let table = benchBuffer(256) { planE4.decode_table_value($0) }
+            var sink: Float = 0
+            for size in [l1, streaming] {
+                let t = seconds { sink += octet_dot_fp8_f32(&planA, &planB, codesA.baseAddress, codesB.baseAddress, size) }
+                let ts = seconds { Kernels.withScalarPaths { sink += octet_dot_fp8_f32(&planA, &planB, codesA.baseAddress, codesB.baseAddress, size) } }
+                let tw = seconds { sink += swiftDotFP8(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(codesA)[0 ..< size]), UnsafeBufferPointer(codesB), UnsafeBufferPointer(table)) }
+                var baselines = [("scalar C path", Double(size) / ts / 1e9), ("plain Swift loop", Double(size) / tw / 1e9)]
+                if size == l1 {
+                    let tr = seconds(maxSamples: 1) { _ = try? Dot.compute(refA, e4m3fn, refB, e4m3fn, model: lanes32, output: binary32, rounding: .rne, overflow: .ovfinf) }
+                    baselines.append(("GMP reference (Dot.compute lanes32)", Double(l1) / tr / 1e9))
+                }
+                emit(f32DotName, n: size, unit: "GMAC/s", throughput: Double(size) / t / 1e9, baselines: baselines)
+                if size == streaming {
+                    emit(f32DotName, n: size, unit: "GB/s", throughput: Double(size * 2) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs)])
+                }
+            }
+            if sink == 42 { print("") }
+        }
+        let exactName = "dot fp8 e4m3fn exact (kulisch)"
+        if wanted(exactName) {
+            var sink: Int64 = 0
+            for size in [l1, streaming] {
+                // 16 Mi terms need W = 61 bits: the int64 path; 4096 terms: binary64.
+                let t = seconds { sink &+= octet_dot_fp8_exact(&planA, &planB, codesA.baseAddress, codesB.baseAddress, size).hi }
+                let ts = seconds { Kernels.withScalarPaths { sink &+= octet_dot_fp8_exact(&planA, &planB, codesA.baseAddress, codesB.baseAddress, size).hi } }
+                var baselines = [("scalar C path", Double(size) / ts / 1e9)]
+                if size == l1 {
+                    let tr = seconds(maxSamples: 1) { _ = try? Dot.compute(refA, e4m3fn, refB, e4m3fn, model: .exact, output: binary32) }
+                    baselines.append(("GMP reference (Dot.compute exact)", Double(l1) / tr / 1e9))
+                }
+                let path = octet_dot_fp8_exact(&planA, &planB, codesA.baseAddress, codesB.baseAddress, size).path
+                emit(exactName + " [path \(path)]", n: size, unit: "GMAC/s", throughput: Double(size) / t / 1e9, baselines: baselines)
+                if size == streaming {
+                    emit(exactName + " [path \(path)]", n: size, unit: "GB/s", throughput: Double(size * 2) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs)])
+                }
+            }
+            if sink == 42 { print("") }
+        }
+    }
+}
+
+extension octet_plan {
+    /// The binary32 value of a code from the plan's table (for the Swift baselines).
+    func decode_table_value(_ c: Int) -> Float {
+        withUnsafeBytes(of: decode_table) { $0.load(fromByteOffset: 4 * c, as: Float.self) }
+    }
+}
+
+// MARK: Plain Swift baselines (scalar loops, as a Swift user would write them)
+
+/// binary32 → float8_e4m3fn, rne, saturate: bit manipulation, one element at a time.
+@inline(never)
+func swiftConvertE4M3FN(_ input: UnsafeBufferPointer<Float>, _ out: UnsafeMutableBufferPointer<UInt8>) {
+    for i in 0 ..< input.count {
+        let u = input[i].bitPattern
+        let sign = UInt8(truncatingIfNeeded: u >> 24) & 0x80
+        let a = u & 0x7FFF_FFFF
+        if a > 0x7F80_0000 { out[i] = sign | 0x7F; continue }          // NaN
+        if a >= 0x43E0_0000 { out[i] = sign | 0x7E; continue }         // ≥ 448 (and Inf): saturate
+        if a < 0x3C80_0000 {                                           // below 2^-6: subnormal grid 2^-9
+            let t = (Float(bitPattern: a) * 512).rounded(.toNearestOrEven)
+            out[i] = sign | UInt8(t)
+            continue
+        }
+        let r = (a &+ 0x7FFFF &+ ((a >> 20) & 1)) >> 20                // keep 3 mantissa bits, rne
+        let code = r &- ((127 - 7) << 3)
+        out[i] = sign | UInt8(min(code, 0x7E))
+    }
+}
+
+@inline(never)
+func swiftDecode(_ input: UnsafeBufferPointer<UInt8>, _ table: UnsafeBufferPointer<Float>, _ out: UnsafeMutableBufferPointer<Float>) {
+    for i in 0 ..< input.count { out[i] = table[Int(input[i])] }
+}
+
+@inline(never)
+func swiftGEMM(_ A: UnsafePointer<Int8>, _ Bt: UnsafePointer<Int8>, _ C: UnsafeMutablePointer<Int32>, _ M: Int, _ N: Int, _ K: Int) {
+    for i in 0 ..< M {
+        for j in 0 ..< N {
+            var s: Int32 = 0
+            for k in 0 ..< K { s &+= Int32(A[i * K + k]) &* Int32(Bt[j * K + k]) }
+            C[i * N + j] = s
+        }
+    }
+}
+
+/// FP8 dot with binary32 lanes (the same order as the kernel: element i to lane i mod 32).
+@inline(never)
+func swiftDotFP8(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ table: UnsafeBufferPointer<Float>) -> Float {
+    var lanes = [Float](repeating: 0, count: 32)
+    lanes.withUnsafeMutableBufferPointer { l in
+        for i in 0 ..< a.count { l[i & 31] += table[Int(a[i])] * table[Int(b[i])] }
+    }
+    var w = 16
+    while w >= 1 { for j in 0 ..< w { lanes[j] += lanes[j + w] }; w /= 2 }
+    return lanes[0]
+}
