@@ -26,6 +26,9 @@ public struct KernelLoadError: Error, CustomStringConvertible {
 /// of the process (a checker's run), so the function pointer stays valid.
 public enum KernelLoader {
     public static func symbol(library path: String, name: String) throws -> UnsafeMutableRawPointer {
+        // dlopen looks a name without a slash up in the system's library paths, not in the
+        // current folder: `--kernel libmine.so` means the file here, as it does for any tool.
+        let path = !path.contains("/") && access(path, F_OK) == 0 ? "./" + path : path
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             let why = dlerror().map { String(cString: $0) } ?? "unknown error"
             throw KernelLoadError(description: "cannot load kernel library '\(path)': \(why)")

@@ -18,10 +18,11 @@ enum CheckCLI {
         return dir
     }
 
-    static func run(_ tool: String, _ args: [String], environment: [String: String] = [:]) throws -> OctetRun {
+    static func run(_ tool: String, _ args: [String], environment: [String: String] = [:], cwd: URL? = nil) throws -> OctetRun {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
         p.arguments = args
+        if let cwd { p.currentDirectoryURL = cwd }
         if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -174,6 +175,9 @@ struct CheckCLITests {
         }
         let missing = try CheckCLI.check(["--kernel", lib, "--symbol", "no_such_kernel", "--op", "convert", "--to", "float8_e4m3fn"])
         #expect(missing.stderr.contains("no_such_kernel"))
+        // a bare file name is the file in the current folder (dlopen alone would search the system's paths)
+        let here = try CheckCLI.run(OctetBinary.url.path, ["check", "--kernel", "libe4m3.so"] + CheckCLI.convertArgs + ["--budget", "500"], cwd: dir)
+        #expect(here.status == 0, "\(here.stdout)\(here.stderr)")
     }
 }
 

@@ -230,13 +230,13 @@ enum Fuzz {
 @Suite("Fuzz: the vector reader")
 struct VectorParserFuzzTests {
     @Test func propertyMalformedLinesNameTheirLine() async {
-        await propertyCheck(count: 150, input: Gen.int(in: 0 ... Int.max)) { seed in
+        await propertyCheck(count: 500, input: Gen.int(in: 0 ... Int.max)) { seed in
             Fuzz.check(seed: UInt64(seed))
         }
     }
 
     @Test func seededSweep() {
-        for seed in 0 ..< 400 as Range<UInt64> { Fuzz.check(seed: seed) }
+        for seed in 0 ..< 2000 as Range<UInt64> { Fuzz.check(seed: seed) }
     }
 
     /// Every mutation kind, for every operation: `check(line:)` reports each line under its number.
