@@ -22,6 +22,7 @@ typedef struct {
     int ok;             /* the plan qualifies */
     int shift;          /* M - 2: the arithmetic shift after moving the code to the high byte */
     uint16_t keep;      /* sign bit and the bits below the sign copies */
+    uint16_t keep32;    /* sign bit and the seven magnitude bits only (octet_fast8_load32) */
     int scale_exp;      /* 15 - bias */
     float scale;        /* 2^(15 - bias) */
     uint8_t sx, sy;
@@ -35,6 +36,7 @@ static inline octet_fast8 octet_fast8_init(const octet_plan *p) {
         && (E < 5 || f->specials == OCTET_SPECIALS_IEEE);
     d.shift = M - 2;
     d.keep = (uint16_t)(0x8000u | ((1u << (15 - d.shift)) - 1u));
+    d.keep32 = (uint16_t)(0x8000u | (0x7Fu << (8 - d.shift)));
     d.scale_exp = 15 - f->bias;
     uint32_t sbits = (uint32_t)(d.scale_exp + 127) << 23;   /* 2^(15 - bias): exact, no libm */
     float s;
@@ -66,6 +68,28 @@ static inline void octet_fast8_raw16(const octet_fast8 *d, const uint8_t *p, __m
     w = _mm256_and_si256(_mm256_srai_epi16(w, d->shift), _mm256_set1_epi16((short)d->keep));   /* no branch */
     *lo = _mm256_cvtph_ps(_mm256_castsi256_si128(w));
     *hi = _mm256_cvtph_ps(_mm256_extracti128_si256(w, 1));
+}
+
+/* Thirty-two codes at p in one load, without widening: each 16-bit word holds two codes, the even
+ * one in its low byte (moved up by a shift) and the odd one already in its high byte, whose low
+ * byte then lands below the magnitude and is cleared by keep32. The values (times 2^(bias - 15),
+ * no specials among them) come out permuted, as OCTET_FAST8_POSITION says: out[k] lane j holds
+ * code OCTET_FAST8_POSITION(k, j). A dot product that multiplies two such permutations lane by
+ * lane still pairs a[i] with b[i]; it only has to put its lanes back in order at the end.
+ * Returns the 32 codes for the special test. (One load and five integer operations per 32
+ * codes, against two widening loads and six for octet_fast8_raw16 twice.) */
+#define OCTET_FAST8_POSITION(k, j) (((k) & 1) * 16 + ((k) >> 1) + 2 * (j))
+__attribute__((target("avx2,f16c")))
+static inline __m256i octet_fast8_load32(const octet_fast8 *d, const uint8_t *p, __m256 out[4]) {
+    __m256i w = _mm256_loadu_si256((const __m256i *)p);
+    __m256i keep = _mm256_set1_epi16((short)d->keep32);
+    __m256i ev = _mm256_and_si256(_mm256_srai_epi16(_mm256_slli_epi16(w, 8), d->shift), keep);
+    __m256i od = _mm256_and_si256(_mm256_srai_epi16(w, d->shift), keep);
+    out[0] = _mm256_cvtph_ps(_mm256_castsi256_si128(ev));
+    out[1] = _mm256_cvtph_ps(_mm256_extracti128_si256(ev, 1));
+    out[2] = _mm256_cvtph_ps(_mm256_castsi256_si128(od));
+    out[3] = _mm256_cvtph_ps(_mm256_extracti128_si256(od, 1));
+    return w;
 }
 
 #endif

@@ -60,37 +60,35 @@ static inline float pow2f(int e) {
  * as neither computation meets a subnormal or an overflow: the reference's products are at least
  * 2^(qa + qb) >= 2^-126 (checked), its sums multiples of that, and neither side can reach 2^128
  * (|products| < 2^64). So the scaled lanes are exactly c times the reference's lanes; they are
- * unscaled (exact) before the tail and the fold. If any code of the vector part is special the
- * result is recomputed with the table (gathers), which handles NaN and Inf. */
-__attribute__((target("avx2,f16c")))
+ * unscaled (exact) before the tail and the fold. The products (at most 6 x 6 significant bits) are
+ * exact in binary32, so a fused multiply-add rounds once, exactly where the reference's addition
+ * rounds: fmadd(x, y, acc) = round(x·y + acc) = acc + x·y. Codes are decoded 32 at a time in the
+ * even/odd order of octet_fast8_load32; accumulator k, lane j is reference lane
+ * OCTET_FAST8_POSITION(k, j), and each reference lane still receives its terms in index order.
+ * If any code of the vector part is special the result is recomputed with the table (gathers),
+ * which handles NaN and Inf. */
+__attribute__((target("avx2,f16c,fma")))
 static float dot_f32_avx2(const octet_plan *pa, const octet_plan *pb, const uint8_t *a, const uint8_t *b, size_t n) {
     octet_fast8 da = octet_fast8_init(pa), db = octet_fast8_init(pb);
     if (!da.ok || !db.ok || pa->quantum_exponent + pb->quantum_exponent < -126) return dot_f32_gather(pa, pb, a, b, n);
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
+    __m256 acc[4] = { _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps() };
     __m256i spec = _mm256_setzero_si256();
     size_t i = 0;
     for (; i + 32 <= n; i += 32) {
-        spec = _mm256_or_si256(spec, _mm256_or_si256(octet_fast8_special(&da, _mm256_loadu_si256((const __m256i *)(a + i))),
-                                                     octet_fast8_special(&db, _mm256_loadu_si256((const __m256i *)(b + i)))));
-        __m256 a0, a1, a2, a3, b0, b1, b2, b3;
-        octet_fast8_raw16(&da, a + i, &a0, &a1);
-        octet_fast8_raw16(&db, b + i, &b0, &b1);
-        octet_fast8_raw16(&da, a + i + 16, &a2, &a3);
-        octet_fast8_raw16(&db, b + i + 16, &b2, &b3);
-        acc0 = _mm256_add_ps(acc0, _mm256_mul_ps(a0, b0));
-        acc1 = _mm256_add_ps(acc1, _mm256_mul_ps(a1, b1));
-        acc2 = _mm256_add_ps(acc2, _mm256_mul_ps(a2, b2));
-        acc3 = _mm256_add_ps(acc3, _mm256_mul_ps(a3, b3));
+        __m256 x[4], y[4];
+        __m256i ca = octet_fast8_load32(&da, a + i, x), cb = octet_fast8_load32(&db, b + i, y);
+        spec = _mm256_or_si256(spec, _mm256_or_si256(octet_fast8_special(&da, ca), octet_fast8_special(&db, cb)));
+        for (int k = 0; k < 4; k++) acc[k] = _mm256_fmadd_ps(x[k], y[k], acc[k]);
     }
     /* The byte test sees every NaN and Inf code of a qualifying format; the tail below goes
      * through the table, which handles them like the gather path. */
     if (!_mm256_testz_si256(spec, spec)) return dot_f32_gather(pa, pb, a, b, n);
     const __m256 unscale = _mm256_set1_ps(pow2f(da.scale_exp + db.scale_exp));
-    float lanes[32];
-    _mm256_storeu_ps(lanes, _mm256_mul_ps(acc0, unscale));
-    _mm256_storeu_ps(lanes + 8, _mm256_mul_ps(acc1, unscale));
-    _mm256_storeu_ps(lanes + 16, _mm256_mul_ps(acc2, unscale));
-    _mm256_storeu_ps(lanes + 24, _mm256_mul_ps(acc3, unscale));
+    float lanes[32], t[8];
+    for (int k = 0; k < 4; k++) {
+        _mm256_storeu_ps(t, _mm256_mul_ps(acc[k], unscale));
+        for (int j = 0; j < 8; j++) lanes[OCTET_FAST8_POSITION(k, j)] = t[j];
+    }
     const float *ta = pa->decode_table, *tb = pb->decode_table;
     for (; i < n; i++) {
         float p = ta[a[i]] * tb[b[i]];
@@ -224,6 +222,92 @@ static int sum_double_fast(const octet_fast8 *da, const octet_fast8 *db, const o
     return 0;
 }
 
+/* Split route (AVX2, both formats decode arithmetically, products narrower than 2^41 units): every
+ * operation is exact. Write L for the exponent of the smallest scaled product (2^L is the unit), wp
+ * for the product width (|p| < 2^(L+wp)), R = 16 terms per accumulator lane between flushes and
+ * s = max(wp - 19, 0) <= 21.
+ *  1. p = x·y is exact in binary32 (at most 12 significant bits, normal: L >= -38).
+ *  2. t = fma(x, y, C) = round(p + C) with C = 1.5·2^(L+s+23): |p| < 2^(L+wp) <= 2^(L+s+22), so t
+ *     lies in C's binade [2^(L+s+23), 2^(L+s+24)), whose spacing is 2^(L+s); hi = t - C is exact
+ *     (a multiple of 2^(L+s) below 2^(L+s+23)) and the nearest such multiple to p, and
+ *     lo = fma(x, y, -hi) = p - hi is exact (a multiple of 2^L with |lo| <= 2^(L+s-1) <= 2^(L+20)).
+ *  3. hi is summed as an integer: in one binade the bits of t are bits(C) + hi/2^(L+s), so int32
+ *     lanes adding bits(t) hold R·bits(C) + Σ hi/2^(L+s) modulo 2^32; the true sum is below
+ *     R·(2^(wp-s) + 1/2) <= 2^24 in magnitude (wp <= s + 19), so subtracting R·bits(C) recovers it.
+ *     lo is summed in binary32: every partial sum is a multiple of 2^L of magnitude at most
+ *     R·2^(L+s-1) <= 2^(L+24), hence representable: exact.
+ *  4. Every R terms both are widened to binary64 and added into binary64 lanes (the hi sum times
+ *     2^(L+s) by an exact fused multiply-add). Over a chunk of at most 2^(52-wp) terms every binary64
+ *     partial sum is a multiple of 2^L of magnitude at most terms·(|p|max + 2^(L+s)) <=
+ *     terms·2^(L+wp+1) <= 2^(L+53): exact. The chunk's sum is then an integer (units 2^L) below
+ *     2^53, added to the 128-bit register exactly.
+ * (The even/odd decode permutes the terms, which an exact sum does not see.) Returns 1 if a
+ * NaN/Inf code occurs (nothing is added), else 0 with the sum, in units 2^lsb, added to *k. */
+__attribute__((target("avx2,f16c,fma")))
+static int sum_split_fast(const octet_fast8 *da, const octet_fast8 *db, const octet_plan *pa, const octet_plan *pb,
+                          const uint8_t *a, const uint8_t *b, size_t n, int lsb, int wp, i128 *k) {
+    const int unscale = da->scale_exp + db->scale_exp;   /* scaled products are 2^-unscale times the true ones */
+    const int L = lsb - unscale;
+    const int s = wp > 19 ? wp - 19 : 0;
+    const float c = pow2f(L + s + 23) * 1.5f;
+    const __m256 C = _mm256_set1_ps(c);
+    uint32_t cbits;
+    memcpy(&cbits, &c, 4);
+    const size_t chunk = (size_t)1 << (52 - wp);        /* >= 2^12 terms, a multiple of 32 * 8 */
+    i128 total = 0;
+    __m256i spec = _mm256_setzero_si256();
+    size_t i = 0;
+    while (i + 32 <= n) {
+        size_t stop = n - i < chunk ? n - i : chunk;
+        stop = i + stop / 32 * 32;
+        __m256d d0 = _mm256_setzero_pd(), d1 = _mm256_setzero_pd();
+        while (i < stop) {
+            /* R = 16 terms per lane: 8 blocks of 32, two products per lane and block. */
+            size_t block_end = stop - i < 256 ? stop : i + 256;
+            __m256i h0 = _mm256_setzero_si256(), h1 = _mm256_setzero_si256();
+            __m256 l0 = _mm256_setzero_ps(), l1 = _mm256_setzero_ps();
+            size_t terms = 0;
+            for (; i < block_end; i += 32, terms += 2) {
+                __m256 x[4], y[4];
+                __m256i ca = octet_fast8_load32(da, a + i, x), cb = octet_fast8_load32(db, b + i, y);
+                spec = _mm256_or_si256(spec, _mm256_or_si256(octet_fast8_special(da, ca), octet_fast8_special(db, cb)));
+                __m256 t[4], lo[4];
+                for (int k = 0; k < 4; k++) {
+                    t[k] = _mm256_fmadd_ps(x[k], y[k], C);                        /* round(p + C): p is exact */
+                    lo[k] = _mm256_fmsub_ps(x[k], y[k], _mm256_sub_ps(t[k], C));  /* p - hi, exact */
+                }
+                h0 = _mm256_add_epi32(h0, _mm256_add_epi32(_mm256_castps_si256(t[0]), _mm256_castps_si256(t[2])));
+                h1 = _mm256_add_epi32(h1, _mm256_add_epi32(_mm256_castps_si256(t[1]), _mm256_castps_si256(t[3])));
+                l0 = _mm256_add_ps(l0, _mm256_add_ps(lo[0], lo[2]));
+                l1 = _mm256_add_ps(l1, _mm256_add_ps(lo[1], lo[3]));
+            }
+            /* t = C + hi lies in C's binade, so bits(t) = bits(C) + hi / 2^(L+s): the int32 lanes
+             * hold terms·bits(C) + Σ hi / 2^(L+s) modulo 2^32, and |Σ hi| / 2^(L+s) < 2^24. */
+            const __m256i bias = _mm256_set1_epi32((int32_t)((uint32_t)terms * cbits));
+            __m256i g0 = _mm256_sub_epi32(h0, bias), g1 = _mm256_sub_epi32(h1, bias);
+            const __m256d grid = _mm256_set1_pd(ldexp(1.0, L + s));
+            d0 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(g0)), grid, d0);
+            d1 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(g0, 1)), grid, d1);
+            d0 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(g1)), grid, d0);
+            d1 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(g1, 1)), grid, d1);
+            d0 = _mm256_add_pd(d0, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(l0)), _mm256_cvtps_pd(_mm256_extractf128_ps(l0, 1))));
+            d1 = _mm256_add_pd(d1, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(l1)), _mm256_cvtps_pd(_mm256_extractf128_ps(l1, 1))));
+        }
+        double lanes[4];
+        _mm256_storeu_pd(lanes, _mm256_add_pd(d0, d1));
+        double sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+        total += (i128)(int64_t)ldexp(sum, -L);   /* an integer below 2^53 (step 4) */
+    }
+    if (!_mm256_testz_si256(spec, spec)) return 1;
+    for (; i < n; i++) {
+        float x = pa->decode_table[a[i]], y = pb->decode_table[b[i]];
+        if (!__builtin_isfinite(x) || !__builtin_isfinite(y)) return 1;
+        total += (i128)(int64_t)ldexp((double)x * (double)y, -lsb);   /* exact: below 2^wp units */
+    }
+    *k += total;
+    return 0;
+}
+
 octet_exact_sum octet_dot_fp8_exact(const octet_plan *pa, const octet_plan *pb, const uint8_t *a, const uint8_t *b, size_t n) {
     octet_exact_sum r;
     memset(&r, 0, sizeof r);
@@ -236,6 +320,15 @@ octet_exact_sum octet_dot_fp8_exact(const octet_plan *pa, const octet_plan *pb, 
          * added as an integer to the register the full width calls for (int64 when W <= 63, else
          * int128); when W <= 53 there is a single run. */
         octet_fast8 da = octet_fast8_init(pa), db = octet_fast8_init(pb);
+        int wp = ilogb(pa->max_abs * pb->max_abs) + 1 - r.lsb_exponent;   /* |a·b| < 2^(lsb + wp) */
+        if (da.ok && db.ok && wp <= 40 && w <= 127) {
+            if (!sum_split_fast(&da, &db, pa, pb, a, b, n, r.lsb_exponent, wp, &k)) {
+                r.path = w <= 53 ? 53 : w <= 63 ? 63 : 127;
+                goto done;
+            }
+            k = 0;   /* a NaN/Inf code: the special outcome below */
+            goto specials;
+        }
         int c = 53 - kulisch_width(pa, pb, 1);
         int unscale = da.scale_exp + db.scale_exp;   /* the runs' sums are 2^-unscale times the products' */
         if (da.ok && db.ok && c >= 8 && w <= 127) {
@@ -257,6 +350,7 @@ octet_exact_sum octet_dot_fp8_exact(const octet_plan *pa, const octet_plan *pb, 
             k = 0;   /* a NaN/Inf code: the special outcome below */
         }
     }
+specials:
     r.special = special_outcome(pa, pb, a, b, n);
     if (r.special) return r;
     if (w > 127) return r;   /* path 0: beyond two words (see the header) */

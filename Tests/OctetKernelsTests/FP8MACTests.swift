@@ -253,6 +253,43 @@ import OctetKernelsBridge
         #expect(log.count == 0)
     }
 
+    /// Every finite (a, b) code pair once, in code order and grouped by the product's residue below
+    /// the split grid of the exact kernel's binary32 route (so that lanes add the same residue
+    /// many times over, the worst case for its hi/lo sums), and with b negated where a is odd (a
+    /// sum that cancels). Both kernels, both paths, against the reference.
+    @Test(arguments: Self.pairNames)
+    func everyProductOnce(pair: String) {
+        let (fa, fb) = Self.formats(pair)
+        let ca = Self.codes(fa), cb = Self.codes(fb)
+        let finiteA = (0 ..< fa.floatLayout!.codeCount).map(UInt8.init).filter { !ca.isSpecial($0) }
+        let finiteB = (0 ..< fb.floatLayout!.codeCount).map(UInt8.init).filter { !cb.isSpecial($0) }
+        var a: [UInt8] = [], b: [UInt8] = []
+        for x in finiteA { for y in finiteB { a.append(x); b.append(y) } }
+        var log = MismatchLog("\(pair) every product")
+        Self.check(fa, fb, a, b, offA: 0, offB: 0, f32: false, &log)
+        // Sort the pairs by |a·b| modulo 2^20 units of the smallest product, then by magnitude.
+        // (Binary64 holds every FP8 value and product exactly; code 1 is each format's smallest.)
+        let binary64 = KernelTest.format("binary64")
+        func double(_ f: Format, _ c: UInt8) -> Double {
+            Double(bitPattern: UInt64(bitPattern: Int64(try! binary64.encode(f.value(ofCode: Int(c)), rounding: .rne, overflow: .ovfinf).code)))
+        }
+        let unit = double(fa, 1) * double(fb, 1)
+        let keys = zip(a, b).map { (x, y) -> (Double, Double) in
+            let u: Double = abs(double(fa, x) * double(fb, y)) / unit
+            let residue: Double = u.truncatingRemainder(dividingBy: 1_048_576.0)
+            return (residue, u)
+        }
+        let order = (0 ..< a.count).sorted { (i: Int, j: Int) -> Bool in
+            let (ri, ui) = keys[i], (rj, uj) = keys[j]
+            return ri != rj ? ri > rj : ui > uj
+        }
+        Self.check(fa, fb, order.map { a[$0] }, order.map { b[$0] }, offA: 5, offB: 2, f32: false, &log)
+        let signed = zip(a, b).map { $0.0 & 1 == 1 ? cb.negated($0.1) : $0.1 }
+        Self.check(fa, fb, a, signed, offA: 1, offB: 3, f32: false, &log)
+        log.finish()
+        #expect(log.count == 0)
+    }
+
     @Test func allThreeExactPathsAreCovered() {
         let e4 = KernelTest.format("float8_e4m3fn"), e5 = KernelTest.format("float8_e5m2")
         #expect(Self.expectedPath(e4, e4, 65536) == 53)
