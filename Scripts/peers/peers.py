@@ -45,6 +45,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 # float32_to_float8e4m3 / float32_to_float8e5m2, onnx.numpy_helper decoders and to_float8e8m0,
 # onnx.subbyte); later releases delegate to ml_dtypes, so they would not be independent.
 REQUIREMENTS = ["numpy", "ml_dtypes==0.6.0", "gfloat==0.5.2", "onnx<1.20"]
+# PyTorch only when asked for (--peers ...,torch): its wheel and CUDA libraries are several GB.
+# --torch-path DIR uses an existing install instead (e.g. `pip install --target DIR torch`).
+REQUIREMENTS_TORCH = ["torch"]
 DEFAULT_VENV = "/tmp/octet-peers-venv"
 
 
@@ -60,8 +63,11 @@ def bootstrap(args: argparse.Namespace) -> None:
     if not os.path.exists(py):
         print(f"[peers] creating virtualenv {venv}", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-    print(f"[peers] installing {' '.join(REQUIREMENTS)} into {venv}", file=sys.stderr)
-    subprocess.run([py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *REQUIREMENTS],
+    reqs = list(REQUIREMENTS)
+    if "torch" in args.peers.split(",") and not args.torch_path:
+        reqs += REQUIREMENTS_TORCH
+    print(f"[peers] installing {' '.join(reqs)} into {venv}", file=sys.stderr)
+    subprocess.run([py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *reqs],
                    check=True)
     env = dict(os.environ, OCTET_PEERS_IN_VENV="1", PYTHONWARNINGS="ignore")
     os.execve(py, [py, os.path.abspath(__file__), *sys.argv[1:]], env)
@@ -670,7 +676,7 @@ class Comparison:
         self.inputs, self.codes = inputs, codes
         self.rounding, self.overflow, self.profile, self.random_bits = rounding, overflow, profile, random_bits
         # does this entry point narrow binary64 to binary32 before converting? (NumPy ml_dtypes casts do)
-        self.via32 = peer in ("ml_dtypes", "onnx") and "scalar" not in entry
+        self.via32 = peer in ("ml_dtypes", "onnx", "torch") and "scalar" not in entry
         self.octet = None
         self.octet_profile = None
         self.agree = 0
@@ -852,6 +858,32 @@ def classify(c: Comparison, m: Model, inp: Input, pc, oc, against: str):
                            "(E8M0 has no subnormals) and encode_float turns it into 0xFF = NaN. There is nothing "
                            "below 2^-127, so every mode gives 2^-127 (§4.3). Fixed upstream after gfloat 0.5.2 "
                            "(graphcore-research/gfloat#62, PR #66).", "—")
+        if c.peer == "torch":
+            if kind == ZERO and pc == lo:
+                return cls("e8m0-torch-abs", "E8M0: zero and negative inputs use |x| (PyTorch)", ALT,
+                           "c10's fp8e8m0fnu_from_fp32_value reads only the binary32 exponent field and the "
+                           "guard/round/sticky bits: the sign is dropped and ±0 (exponent field 0) becomes "
+                           "0x00 = 2^-127. Octet treats zero and negatives as out of range at the bottom (§4.5): "
+                           "2^-127 when saturating, NaN otherwise.", "--profile torch (|x|, 0 → 2^-127)")
+            if kind == NUM:
+                b = inp.bits if inp.source == "binary32" else f32_bits_of(inp.pyfloat)
+                v32 = value_of_f32_bits(b & 0x7FFFFFFF)
+                jm = judge(m, v32, c.rounding, c.overflow)
+                if v32[0] == NUM and pow2(-127) < v32[2] < pow2(-126) and pc == 1 and jm != 1:
+                    return cls("e8m0-torch-low", "E8M0: binary32 subnormals above 2^-127 round up to 2^-126 (PyTorch)",
+                               BUG,
+                               "c10's fp8e8m0fnu_from_fp32_value rounds on the guard bit (mantissa bit 22) with "
+                               "round and sticky bits, taking the implicit bit as the LSB. A binary32 subnormal "
+                               "m·2^-149 in (2^-127, 2^-126) has guard bit 1 and a nonzero sticky part, so it "
+                               "goes up to 2^-126, although everything below the midpoint 1.5·2^-127 is nearer "
+                               "to 2^-127 (the same result as ml_dtypes' class above, from a different rule).",
+                               "—")
+                if neg and pc == jm:
+                    return cls("e8m0-torch-abs", "E8M0: zero and negative inputs use |x| (PyTorch)", ALT,
+                               "c10's fp8e8m0fnu_from_fp32_value reads only the binary32 exponent field and the "
+                               "guard/round/sticky bits: the sign is dropped and ±0 (exponent field 0) becomes "
+                               "0x00 = 2^-127. Octet treats zero and negatives as out of range at the bottom "
+                               "(§4.5): 2^-127 when saturating, NaN otherwise.", "--profile torch (|x|, 0 → 2^-127)")
         if c.peer == "ml_dtypes" and kind == NUM and not neg and pow2(-127) < a < pow2(-126) and pc == 1 \
                 and J() != 1:
             return cls("e8m0-mld-low", "E8M0: values just above 2^-127 round up to 2^-126 (ml_dtypes)", BUG,
@@ -896,26 +928,28 @@ def classify(c: Comparison, m: Model, inp: Input, pc, oc, against: str):
         tv = -tr if neg else tr
         if m.imin <= tv <= m.imax and pc == _int_code(m, tv):
             return cls("int-trunc", "intN casts truncate toward zero", ALT,
-                       "ml_dtypes converts float → intN with static_cast<int8_t> (C++ truncation toward "
-                       "zero), then masks to N bits: 1.5 → 1, −2.5 → −2. A legitimate C-style conversion; "
+                       "ml_dtypes converts float → intN with static_cast<int> (C++ truncation toward "
+                       "zero), then keeps the low N bits: 1.5 → 1, −2.5 → −2. A legitimate C-style conversion; "
                        "ONNX documents RNE for INT4 but its reference evaluator inherits this (D12).",
-                       "--rounding rtz (for values that fit)")
-        lo8, hi8 = (-128, 127) if m.signed else (0, 255)  # static_cast<int8_t> / <uint8_t>
-        if lo8 <= tv <= hi8 and pc == _int_code(m, tv):
+                       "--profile ml_dtypes (or --rounding rtz for values that fit)")
+        if -(1 << 31) <= tv < (1 << 31) and pc == _int_code(m, tv):
             return cls("int-wrap", "intN casts wrap modulo 2^N", ALT,
-                       "After truncation ml_dtypes keeps the low N bits, so 8.0 → −8 in int4 and 17 → 1. "
-                       "Octet saturates integers under every policy (§4.6); no Octet option wraps.",
-                       "none (Octet saturates integers)")
-        if tv < lo8 or tv > hi8:
-            return cls("int-ub", "intN casts of floats outside the int8/uint8 range: undefined behaviour", BUG,
-                       "static_cast<int8_t>(float) (uint8_t for the unsigned types) is undefined in C++ when the "
-                       "truncated value does not fit; ml_dtypes (and the ONNX evaluator through it) return whatever the platform "
-                       "gives (here 0 or other garbage). Octet saturates (§4.6).", "—")
-    if m.integer and kind == INF:
-        return cls("int-ub", "intN casts of floats outside the int8/uint8 range: undefined behaviour", BUG,
-                   "static_cast<int8_t>(float) (uint8_t for the unsigned types) is undefined in C++ when the "
-                   "truncated value does not fit; ml_dtypes (and the ONNX evaluator through it) return whatever the platform "
-                   "gives (here 0 or other garbage). Octet saturates (§4.6).", "—")
+                       "After truncating to a C++ int, ml_dtypes keeps the low N bits, for signed and unsigned "
+                       "types alike: 8.0 → −8 and 300 → −4 in int4, −2.7 → 14 in uint4. Octet's reference "
+                       "saturates integers under every policy (§4.6); the ml_dtypes profile wraps.",
+                       "--profile ml_dtypes")
+        if (tv < -(1 << 31) or tv >= (1 << 31)) and pc == 0:
+            return cls("int-ub", "intN casts beyond the int range: undefined behaviour (x86: 0)", ALT,
+                       "static_cast<int>(float) is undefined in C++ when the truncated value does not fit an "
+                       "int (and for ±Inf, NaN); x86-64 returns INT_MIN, whose low bits are 0, so ml_dtypes "
+                       "(and the ONNX evaluator through it) gives 0 here. Octet's reference saturates (§4.6); "
+                       "the ml_dtypes profile gives 0, like x86.", "--profile ml_dtypes")
+    if m.integer and kind in (INF, NAN) and pc == 0:
+        return cls("int-ub", "intN casts beyond the int range: undefined behaviour (x86: 0)", ALT,
+                   "static_cast<int>(float) is undefined in C++ when the truncated value does not fit an "
+                   "int (and for ±Inf, NaN); x86-64 returns INT_MIN, whose low bits are 0, so ml_dtypes "
+                   "(and the ONNX evaluator through it) gives 0 here. Octet's reference saturates (§4.6); "
+                   "the ml_dtypes profile gives 0, like x86.", "--profile ml_dtypes")
 
     # ---- double rounding through binary32
     if inp.source == "binary64" and kind == NUM and c.via32:
@@ -1229,6 +1263,44 @@ def run_onnx(ctx):
                 pcs = np_codes(y, m)
                 comps.append(Comparison("onnx", f"ReferenceEvaluator Cast-{opset}", fmt, label, source, inputs, pcs,
                                         o, pol, profile=prof))
+    return comps, decodes
+
+
+TORCH_FORMATS = ["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu"]
+
+
+def torch_policy(fmt):
+    """What PyTorch's c10 conversions do (torch/headeronly/util/Float8_*.h): RNE from binary32;
+    e4m3fn saturates finite overflow and ±Inf to ±448 (as of torch 2.15; the older c10 source the
+    formats reference quotes gave NaN), e5m2 overflows to ±Inf, the fnuz formats to NaN; E8M0 rounds |x| with ties up (the
+    midpoint 1.5·2^e goes up) and overflows to NaN."""
+    if fmt == "float8_e8m0fnu":
+        return "rna", "nonsaturate", "RNA on |x|, overflow → NaN"
+    if fmt == "float8_e4m3fn":
+        return "rne", "saturate", "RNE, saturating"
+    return "rne", "nonsaturate", "RNE, non-saturating"
+
+
+def run_torch(ctx):
+    import numpy as np
+    import torch
+    comps, decodes = [], []
+    for fmt in TORCH_FORMATS:
+        if not hasattr(torch, fmt):
+            continue
+        T = getattr(torch, fmt)
+        m = ctx.models[fmt]
+        codes = torch.arange(m.size, dtype=torch.int32).to(torch.uint8).view(T)
+        decodes.append(("torch", fmt, "Tensor.view(dtype).to(float64) of every code",
+                        [value_of_float(float(x)) for x in codes.to(torch.float64).tolist()]))
+        b32, b64 = ctx.inputs(fmt)
+        x32 = torch.from_numpy(np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32).copy())
+        x64 = torch.from_numpy(np.array([i.bits for i in b64], dtype=np.uint64).view(np.float64).copy())
+        rounding, overflow, label = torch_policy(fmt)
+        for source, inputs, x in (("binary32", b32, x32), ("binary64", b64, x64)):
+            pcs = [int(c) for c in x.to(T).view(torch.uint8).tolist()]
+            comps.append(Comparison("torch", "Tensor.to(dtype)", fmt, label, source, inputs, pcs,
+                                    rounding, overflow, profile="torch"))
     return comps, decodes
 
 
@@ -1550,11 +1622,11 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
 VERDICT_ORDER = {OCTET: 0, BUG: 1, ALT: 2, REFUSE: 3}
 
 PROFILE_NOTES = {
-    "int-trunc": "The `ml_dtypes` and `onnx` profiles round integers with rne and saturate (ONNX's documented "
-                 "INT4 rule, Specs/formats.md §4.6); they do not model the truncating, wrapping intN cast of "
-                 "ml_dtypes (and of the ONNX reference evaluator built on it).",
-    "int-wrap": "The profiles saturate integers; the wrapping intN cast is not modelled.",
-    "int-ub": "Undefined behaviour in the peer; no profile can reproduce it.",
+    "int-trunc": "The `ml_dtypes` profile truncates and wraps like ml_dtypes; the `onnx` profile follows the "
+                 "ONNX specification's INT4 rule (RNE, saturating, Specs/formats.md §4.6), as onnx.subbyte does, "
+                 "not the ml_dtypes cast its reference evaluator inherits.",
+    "int-wrap": "The `ml_dtypes` profile wraps; the `onnx` profile follows the ONNX specification (RNE, saturating), as onnx.subbyte does, not the evaluator's ml_dtypes cast.",
+    "int-ub": "The `ml_dtypes` profile gives 0 (x86-64); the `onnx` profile saturates.",
     "e8m0-up-mask": "A bug in onnx 1.19 (PR #7784); the profile models the intended round-up.",
     "e8m0-f32-subnormal": "A bug in the ONNX helper; the profile rounds the exact value up.",
     "nan-code-gfloat": "gfloat's single NaN code; the `ocp` profile keeps the sign (§4.1).",
@@ -1565,6 +1637,8 @@ PROFILE_NOTES = {
     "e5m2-or-7c": "A bug in the deprecated helper; the evaluator and the profile give Inf.",
     "e4m3-480": "A bug in the deprecated helper; the evaluator and the profile give NaN.",
     "e8m0-mld-low": "A bug in ml_dtypes 0.6.0 that the `ml_dtypes` profile does not model.",
+    "e8m0-torch-low": "A bug in PyTorch's c10 conversion that the `torch` profile does not model.",
+    "e8m0-torch-abs": "The `torch` profile models it (|x|, 0 → 2^-127).",
     "p3109-v3-finite": "gfloat predates report v4.0; with sat=False it reproduces Octet's nonsaturate, and "
                        "with sat=True Octet's saturate.",
     "e8m0-zero-nan-sat": "The `ocp` profile gives 2^-127 (saturating); gfloat gives NaN.",
@@ -1584,13 +1658,19 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "Specs", "peers.md"), help="report path")
     ap.add_argument("--venv", default=DEFAULT_VENV, help=f"virtualenv to create/use (default {DEFAULT_VENV})")
     ap.add_argument("--no-venv", action="store_true", help="use the current interpreter's packages")
-    ap.add_argument("--peers", default="ml_dtypes,gfloat,onnx", help="comma-separated subset to run")
+    ap.add_argument("--peers", default="ml_dtypes,gfloat,onnx",
+                    help="comma-separated subset to run; add torch for PyTorch (a multi-GB install)")
+    ap.add_argument("--torch-path", default="",
+                    help="a folder holding an installed torch (pip install --target DIR torch), used instead "
+                         "of installing it into the virtualenv")
     ap.add_argument("--no-judge-all", action="store_true",
                     help="judge only disagreements (default: recompute every Octet result with the model)")
     ap.add_argument("--dump", default="", help="print every disagreement of these class keys (comma-separated)")
     args = ap.parse_args()
     bootstrap(args)
     warnings.simplefilter("ignore")
+    if args.torch_path:
+        sys.path.append(os.path.abspath(args.torch_path))
 
     import importlib.metadata as md
     octet_path = os.path.abspath(args.octet)
@@ -1599,7 +1679,7 @@ def main():
                  "or pass --octet")
     versions = collections.OrderedDict()
     versions["python"] = platform.python_version()
-    for p in ("numpy", "ml_dtypes", "gfloat", "onnx", "protobuf"):
+    for p in ("numpy", "ml_dtypes", "gfloat", "onnx", "protobuf", "torch"):
         try:
             versions[p] = md.version(p)
         except md.PackageNotFoundError:
@@ -1617,7 +1697,7 @@ def main():
     ctx = Context(Octet(octet_path), args.budget, args.seed)
     comps, decodes = [], []
     wanted = set(args.peers.split(","))
-    for name, fn in (("ml_dtypes", run_mldtypes), ("gfloat", run_gfloat), ("onnx", run_onnx)):
+    for name, fn in (("ml_dtypes", run_mldtypes), ("gfloat", run_gfloat), ("onnx", run_onnx), ("torch", run_torch)):
         if name not in wanted:
             continue
         t = time.time()

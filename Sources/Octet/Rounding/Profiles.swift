@@ -7,6 +7,8 @@ public struct CompatibilityProfile: Sendable, Hashable {
     public let name: String
     public let rounding: RoundingMode
     public let overflow: OverflowPolicy
+    /// Formats whose overflow policy differs from `overflow`: PyTorch saturates only E4M3FN.
+    public let overflowByFormat: [String: OverflowPolicy]
     /// Formats the value passes through first, each with rne and IEEE overflow: [binary64,
     /// binary32] models a Python float put into a NumPy float64 array and cast via float32.
     public let intermediates: [String]
@@ -17,6 +19,20 @@ public struct CompatibilityProfile: Sendable, Hashable {
     public let e8m0: E8M0Rule
     /// E5M2 NaN encoding: PyTorch gives 0x7F | sign instead of the quiet 0x7E | sign.
     public let e5m2NaNAllOnes: Bool
+    /// Integer targets (int1 … int32, uint…): the profile's rounding and overflow, or a C cast.
+    public let integerCast: IntegerCast
+
+    public enum IntegerCast: String, Sendable, Hashable {
+        /// The profile's rounding and overflow policy (integers saturate under every policy, §4.6).
+        case reference
+        /// ml_dtypes' intN (0.6.0): the binary32 is cast to a C++ `int` (truncation toward zero)
+        /// and the low N bits are kept, for signed and unsigned types alike: 2.7 → 2, 8 → −8 and
+        /// 300 → −4 in int4, −2.7 → 14 in uint4. Where that cast is undefined (|x| ≥ 2^31, ±Inf,
+        /// NaN) x86-64 yields INT_MIN, whose low bits are 0, which is also what the exact
+        /// truncation's low bits are for every binary32 of magnitude ≥ 2^31 (a multiple of 2^8):
+        /// the profile gives 0 there (N ≤ 8; wider integer formats use the reference).
+        case truncateWrap
+    }
 
     public enum NaNFallback: String, Sendable, Hashable {
         case refuse
@@ -36,16 +52,36 @@ public struct CompatibilityProfile: Sendable, Hashable {
         public var infinityToNaN: Bool
     }
 
+    public init(name: String, rounding: RoundingMode, overflow: OverflowPolicy, overflowByFormat: [String: OverflowPolicy] = [:],
+                intermediates: [String], nanWithoutNaN: NaNFallback, e8m0: E8M0Rule, e5m2NaNAllOnes: Bool,
+                integerCast: IntegerCast = .reference) {
+        self.name = name
+        self.rounding = rounding
+        self.overflow = overflow
+        self.overflowByFormat = overflowByFormat
+        self.intermediates = intermediates
+        self.nanWithoutNaN = nanWithoutNaN
+        self.e8m0 = e8m0
+        self.e5m2NaNAllOnes = e5m2NaNAllOnes
+        self.integerCast = integerCast
+    }
+
+    /// The overflow policy the profile applies to `format`.
+    public func overflow(for format: Format) -> OverflowPolicy { overflowByFormat[format.name] ?? overflow }
+
     public static let all: [CompatibilityProfile] = [
         CompatibilityProfile(name: "ml_dtypes", rounding: .rne, overflow: .nonsaturate, intermediates: ["binary64", "binary32"],
                              nanWithoutNaN: .flippedZero,
                              e8m0: E8M0Rule(rounding: .rna, overflow: .nonsaturate, magnitude: false, zeroToMin: false, negativeToMin: false, infinityToNaN: false),
-                             e5m2NaNAllOnes: false),
+                             e5m2NaNAllOnes: false, integerCast: .truncateWrap),
         CompatibilityProfile(name: "onnx", rounding: .rne, overflow: .saturate, intermediates: ["binary64", "binary32"],
                              nanWithoutNaN: .flippedZero,
                              e8m0: E8M0Rule(rounding: .rup, overflow: .saturate, magnitude: true, zeroToMin: true, negativeToMin: false, infinityToNaN: true),
                              e5m2NaNAllOnes: false),
-        CompatibilityProfile(name: "torch", rounding: .rne, overflow: .nonsaturate, intermediates: ["binary64", "binary32"],
+        // PyTorch 2.15 (c10 Float8_e4m3fn.h): E4M3FN saturates finite overflow and ±Inf (older c10
+        // source gave NaN); checked against torch 2.15 by Scripts/peers/peers.py --peers torch.
+        CompatibilityProfile(name: "torch", rounding: .rne, overflow: .nonsaturate, overflowByFormat: ["float8_e4m3fn": .saturate],
+                             intermediates: ["binary64", "binary32"],
                              nanWithoutNaN: .refuse,
                              e8m0: E8M0Rule(rounding: .rna, overflow: .nonsaturate, magnitude: true, zeroToMin: true, negativeToMin: false, infinityToNaN: true),
                              e5m2NaNAllOnes: true),
@@ -79,6 +115,9 @@ public struct CompatibilityProfile: Sendable, Hashable {
             }
         }
         if format.name == "float8_e8m0fnu" { return try encodeE8M0(v, format) }
+        if integerCast == .truncateWrap, let layout = format.integerLayout, layout.bits <= 8 {
+            return castAndWrap(v, layout)
+        }
         if case .nan(let negative) = v, format.floatLayout.map({ !$0.hasNaN }) ?? true {
             guard nanWithoutNaN == .flippedZero, let f = format.floatLayout else { throw .nanNotRepresentable(format: format.name) }
             return Encoded(code: negative ? 0 : (f.hasNegativeZero ? f.signBit : 0), flags: .invalid)
@@ -86,11 +125,28 @@ public struct CompatibilityProfile: Sendable, Hashable {
         if e5m2NaNAllOnes, format.name == "float8_e5m2", case .nan(let negative) = v {
             return Encoded(code: (negative ? 0x80 : 0) | 0x7F, flags: [])
         }
-        let r = try format.encode(v, rounding: rounding, overflow: overflow)
+        let r = try format.encode(v, rounding: rounding, overflow: overflow(for: format))
         if e5m2NaNAllOnes, format.name == "float8_e5m2", format.floatLayout!.classify(r.code) == .nan {
             return Encoded(code: (r.code & 0x80) | 0x7F, flags: r.flags)
         }
         return r
+    }
+
+    /// The exact truncation's low N bits; 0 for NaN and ±Inf (see `IntegerCast.truncateWrap`).
+    func castAndWrap(_ v: ExactValue, _ layout: IntegerFormat) -> Encoded {
+        switch v {
+        case .zero: return Encoded(code: 0, flags: [])
+        case .nan, .infinity: return Encoded(code: 0, flags: .invalid)
+        case .number(let r):
+            var t = r.magnitude.floor
+            if r.isNegative { t = BigInt(0) - t }
+            let mask = BigInt((1 << layout.bits) - 1)
+            let low = t.floorDivided(by: mask + BigInt(1)).remainder   // t mod 2^N, in [0, 2^N)
+            let code = low.asInt!
+            var flags: ExceptionFlags = r.isInteger ? [] : .inexact
+            if BigInt(layout.value(of: code)) != t { flags.formUnion(.overflow) }
+            return Encoded(code: code, flags: flags)
+        }
     }
 
     func encodeE8M0(_ x: ExactValue, _ f: Format) throws(EncodeError) -> Encoded {
