@@ -60,6 +60,18 @@ static inline __m256i octet_fast8_special(const octet_fast8 *d, __m256i c) {
     return _mm256_cmpeq_epi8(_mm256_and_si256(c, _mm256_set1_epi8((char)d->sx)), _mm256_set1_epi8((char)d->sy));
 }
 
+/* Whether any of the n codes at a (format da) or b (format db) is special; n a multiple of 32.
+ * Kernels call it on a block that is about to be decoded (in L1), so that the decoding loop itself
+ * does not hold the four test constants and the flag in registers. */
+__attribute__((target("avx2")))
+static inline int octet_fast8_any_special(const octet_fast8 *da, const octet_fast8 *db, const uint8_t *a, const uint8_t *b, size_t n) {
+    __m256i spec = _mm256_setzero_si256();
+    for (size_t i = 0; i < n; i += 32)
+        spec = _mm256_or_si256(spec, _mm256_or_si256(octet_fast8_special(da, _mm256_loadu_si256((const __m256i *)(a + i))),
+                                                     octet_fast8_special(db, _mm256_loadu_si256((const __m256i *)(b + i)))));
+    return !_mm256_testz_si256(spec, spec);
+}
+
 /* Sixteen codes at p (no specials among them) as binary32 values times 2^(bias - 15), in order:
  * codes 0-7 in *lo, 8-15 in *hi. */
 __attribute__((target("avx2,f16c")))
@@ -79,6 +91,20 @@ static inline void octet_fast8_raw16(const octet_fast8 *d, const uint8_t *p, __m
  * Returns the 32 codes for the special test. (One load and five integer operations per 32
  * codes, against two widening loads and six for octet_fast8_raw16 twice.) */
 #define OCTET_FAST8_POSITION(k, j) (((k) & 1) * 16 + ((k) >> 1) + 2 * (j))
+
+/* The binary16 words of octet_fast8_load32 before widening: ev holds the even codes, od the odd
+ * ones; octet_fast8_widen(ev, od, k) is out[k]. Kernels short of registers widen one k at a time. */
+__attribute__((target("avx2")))
+static inline void octet_fast8_words(const octet_fast8 *d, __m256i w, __m256i *ev, __m256i *od) {
+    __m256i keep = _mm256_set1_epi16((short)d->keep32);
+    *ev = _mm256_and_si256(_mm256_srai_epi16(_mm256_slli_epi16(w, 8), d->shift), keep);
+    *od = _mm256_and_si256(_mm256_srai_epi16(w, d->shift), keep);
+}
+__attribute__((target("avx2,f16c")))
+static inline __m256 octet_fast8_widen(__m256i ev, __m256i od, int k) {
+    __m256i v = k >= 2 ? od : ev;
+    return _mm256_cvtph_ps(k & 1 ? _mm256_extracti128_si256(v, 1) : _mm256_castsi256_si128(v));
+}
 __attribute__((target("avx2,f16c")))
 static inline __m256i octet_fast8_load32(const octet_fast8 *d, const uint8_t *p, __m256 out[4]) {
     __m256i w = _mm256_loadu_si256((const __m256i *)p);

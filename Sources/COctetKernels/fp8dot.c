@@ -253,52 +253,50 @@ static int sum_split_fast(const octet_fast8 *da, const octet_fast8 *db, const oc
     const __m256 C = _mm256_set1_ps(c);
     uint32_t cbits;
     memcpy(&cbits, &c, 4);
-    const size_t chunk = (size_t)1 << (52 - wp);        /* >= 2^12 terms, a multiple of 32 * 8 */
+    const size_t chunk = (size_t)1 << (52 - wp);        /* >= 2^12 terms, a multiple of 32 * 4 */
+    const __m256d grid = _mm256_set1_pd(ldexp(1.0, L + s));
     i128 total = 0;
-    __m256i spec = _mm256_setzero_si256();
     size_t i = 0;
     while (i + 32 <= n) {
         size_t stop = n - i < chunk ? n - i : chunk;
         stop = i + stop / 32 * 32;
         __m256d d0 = _mm256_setzero_pd(), d1 = _mm256_setzero_pd();
         while (i < stop) {
-            /* R = 16 terms per lane: 8 blocks of 32, two products per lane and block. */
-            size_t block_end = stop - i < 256 ? stop : i + 256;
-            __m256i h0 = _mm256_setzero_si256(), h1 = _mm256_setzero_si256();
-            __m256 l0 = _mm256_setzero_ps(), l1 = _mm256_setzero_ps();
+            /* R = 16 terms per lane: 4 blocks of 32, four products per lane and block. One hi and
+             * one lo accumulator and few temporaries, so that nothing is spilled (a spilled
+             * accumulator puts a store-to-load round trip into every iteration). */
+            size_t block_end = stop - i < 128 ? stop : i + 128;
+            if (octet_fast8_any_special(da, db, a + i, b + i, block_end - i)) return 1;
+            __m256i h = _mm256_setzero_si256();
+            __m256 l = _mm256_setzero_ps();
             size_t terms = 0;
-            for (; i < block_end; i += 32, terms += 2) {
-                __m256 x[4], y[4];
-                __m256i ca = octet_fast8_load32(da, a + i, x), cb = octet_fast8_load32(db, b + i, y);
-                spec = _mm256_or_si256(spec, _mm256_or_si256(octet_fast8_special(da, ca), octet_fast8_special(db, cb)));
-                __m256 t[4], lo[4];
-                for (int k = 0; k < 4; k++) {
-                    t[k] = _mm256_fmadd_ps(x[k], y[k], C);                        /* round(p + C): p is exact */
-                    lo[k] = _mm256_fmsub_ps(x[k], y[k], _mm256_sub_ps(t[k], C));  /* p - hi, exact */
+            for (; i < block_end; i += 32, terms += 4) {
+                __m256i ea, oa, eb, ob;
+                octet_fast8_words(da, _mm256_loadu_si256((const __m256i *)(a + i)), &ea, &oa);
+                octet_fast8_words(db, _mm256_loadu_si256((const __m256i *)(b + i)), &eb, &ob);
+                for (int k = 0; k < 2; k++) {
+                    __m256 x0 = octet_fast8_widen(ea, oa, k), y0 = octet_fast8_widen(eb, ob, k);
+                    __m256 x1 = octet_fast8_widen(ea, oa, k + 2), y1 = octet_fast8_widen(eb, ob, k + 2);
+                    __m256 t0 = _mm256_fmadd_ps(x0, y0, C), t1 = _mm256_fmadd_ps(x1, y1, C);   /* round(p + C): p exact */
+                    __m256 lo0 = _mm256_fmsub_ps(x0, y0, _mm256_sub_ps(t0, C));                /* p - hi, exact */
+                    __m256 lo1 = _mm256_fmsub_ps(x1, y1, _mm256_sub_ps(t1, C));
+                    h = _mm256_add_epi32(h, _mm256_add_epi32(_mm256_castps_si256(t0), _mm256_castps_si256(t1)));
+                    l = _mm256_add_ps(l, _mm256_add_ps(lo0, lo1));
                 }
-                h0 = _mm256_add_epi32(h0, _mm256_add_epi32(_mm256_castps_si256(t[0]), _mm256_castps_si256(t[2])));
-                h1 = _mm256_add_epi32(h1, _mm256_add_epi32(_mm256_castps_si256(t[1]), _mm256_castps_si256(t[3])));
-                l0 = _mm256_add_ps(l0, _mm256_add_ps(lo[0], lo[2]));
-                l1 = _mm256_add_ps(l1, _mm256_add_ps(lo[1], lo[3]));
             }
             /* t = C + hi lies in C's binade, so bits(t) = bits(C) + hi / 2^(L+s): the int32 lanes
              * hold terms·bits(C) + Σ hi / 2^(L+s) modulo 2^32, and |Σ hi| / 2^(L+s) < 2^24. */
-            const __m256i bias = _mm256_set1_epi32((int32_t)((uint32_t)terms * cbits));
-            __m256i g0 = _mm256_sub_epi32(h0, bias), g1 = _mm256_sub_epi32(h1, bias);
-            const __m256d grid = _mm256_set1_pd(ldexp(1.0, L + s));
-            d0 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(g0)), grid, d0);
-            d1 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(g0, 1)), grid, d1);
-            d0 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(g1)), grid, d0);
-            d1 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(g1, 1)), grid, d1);
-            d0 = _mm256_add_pd(d0, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(l0)), _mm256_cvtps_pd(_mm256_extractf128_ps(l0, 1))));
-            d1 = _mm256_add_pd(d1, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(l1)), _mm256_cvtps_pd(_mm256_extractf128_ps(l1, 1))));
+            __m256i g = _mm256_sub_epi32(h, _mm256_set1_epi32((int32_t)((uint32_t)terms * cbits)));
+            d0 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(g)), grid, d0);
+            d1 = _mm256_fmadd_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(g, 1)), grid, d1);
+            d0 = _mm256_add_pd(d0, _mm256_cvtps_pd(_mm256_castps256_ps128(l)));
+            d1 = _mm256_add_pd(d1, _mm256_cvtps_pd(_mm256_extractf128_ps(l, 1)));
         }
         double lanes[4];
         _mm256_storeu_pd(lanes, _mm256_add_pd(d0, d1));
         double sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
         total += (i128)(int64_t)ldexp(sum, -L);   /* an integer below 2^53 (step 4) */
     }
-    if (!_mm256_testz_si256(spec, spec)) return 1;
     for (; i < n; i++) {
         float x = pa->decode_table[a[i]], y = pb->decode_table[b[i]];
         if (!__builtin_isfinite(x) || !__builtin_isfinite(y)) return 1;
