@@ -132,10 +132,14 @@ typedef struct {
  *    of 2^lsb below 2^(lsb+52) in magnitude, which binary64 represents exactly (AVX2 path);
  *  - W <= 63: an int64 fixed-point register at 2^lsb is exact and cannot overflow;
  *  - otherwise a two-word (int128) register, exact for W <= 127.
- * In the int64 and int128 cases the AVX2 path adds runs of at most 2^c terms in binary64 first,
- * c the largest with width(2^c) <= 53 (so each run's sum is exact by the first argument), and adds
- * each run's sum to the register as an integer: e4m3fn x e4m3fn with 16 Mi terms (W = 61) runs in
- * 2^16-term binary64 runs into an int64.
+ * The AVX2 path reaches that register by exact partial sums: when the products are narrower than
+ * 2^41 units of 2^lsb (E4M3 fn/fnuz, E3M4, E2M5) each binary32 product is split on a fixed grid
+ * into a high part summed as int32 and a low part summed in binary32, 16 terms per lane, flushed
+ * into binary64 chunks that stay below 2^53 units (proof at sum_split_fast in fp8dot.c); wider
+ * products (E5M2, E4M3 x E5M2) are widened to binary64 and added in runs of at most 2^c terms, c
+ * the largest with width(2^c) <= 53 (each run exact by the first argument). Each chunk or run is
+ * added to the register as an integer, so e4m3fn x e4m3fn with 16 Mi terms (W = 61) ends in an
+ * int64.
  * Formats whose width exceeds 127 bits even for few terms (products spanning more than 2^125:
  * E8M0, binary8p1*, binary8p2*) are not supported: the result is 0 with path 0. NaN/Inf codes give
  * the special outcome (path 0). Codes are read from the low bits of each byte. */
