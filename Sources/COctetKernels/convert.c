@@ -203,6 +203,105 @@ static inline uint32_t bits_at(const void *src, size_t i, int kind) {
     return kind == 1 ? f16_to_f32_bits(h) : (uint32_t)h << 16;
 }
 
+/* binary16 / bfloat16 sources in their own 16-bit lanes, sixteen per vector (kind 1 / 2): the same
+ * codes as convert8_rne with half the lanes' work. With S source mantissa bits and source bias B:
+ *  - |x| >= 2^emin: convert8_rne's normal branch on the source's own bits. The significand rounded
+ *    to M bits in place, r = (a + 2^(S-M-1) - 1 + lsb) >> (S - M), is round-half-even on the bit
+ *    pattern (a carry moves into the exponent field, as the next code does), and
+ *    code = r - ((B - bias) << M), because the source exponent field minus B plus the target bias
+ *    is the target's exponent field.
+ *  - |x| < 2^emin (target subnormals and zero; also every binary16 subnormal, which has no hidden
+ *    bit): convert8_rne's subnormal branch, in binary32 lanes for just those vectors that hold
+ *    such an input: |x|·2^-q is exact and below 2^M, and vcvtps2dq rounds it to nearest even.
+ *  - a code above max_magnitude is an overflow; the shortcut is only used when the overflow result
+ *    is sign | ovf with ovf = max_magnitude (saturate, propagate) or max_magnitude + 1 (the code
+ *    of Inf or NaN just above max), so min(code, ovf) is exact; then the sign bit is ORed in, so
+ *    -0 must give the sign bit alone and +0 code 0 (every signed format with a negative zero).
+ *  - a 32-element block holding an Inf or NaN goes to convert8_rne whole.
+ * Requires rne_fast_ok and M <= S - 1 (a rounding bit below the kept ones). */
+typedef struct {
+    int ok;
+    int shift;            /* S - M */
+    short round_bias;     /* 2^(S-M-1) - 1 */
+    short rebias;         /* (B - bias) << M */
+    short thresh;         /* bits of 2^emin (at least the smallest binary16 normal) */
+    short infbits;        /* bits of +Inf */
+    short ovf;            /* overflow magnitude code */
+    short sign_bit;
+    int sign_shift;       /* 15 - log2(sign_bit) */
+    int f16_by_bits;      /* binary16 below 2^emin widened by integer arithmetic (q >= -13) */
+} conv16;
+
+static conv16 conv16_init(const octet_plan *p, int kind) {
+    conv16 c;
+    memset(&c, 0, sizeof c);
+    if (kind != 1 && kind != 2) return c;
+    const int S = kind == 1 ? 10 : 7, B = kind == 1 ? 15 : 127, M = p->format.mantissa_bits;
+    uint32_t sb = p->sign_bit;
+    if (!rne_fast_ok(p) || M > S - 1 || sb == 0 || (sb & (sb - 1)) != 0 || sb > 0x80) return c;
+    if (p->negative_zero_result != sb) return c;
+    uint32_t ovf = p->overflow_result[0];
+    if (p->overflow_result[1] != (sb | ovf) || (ovf != p->max_magnitude && ovf != p->max_magnitude + 1)) return c;
+    long thresh = (long)(p->emin + B) << S;
+    if (kind == 1 && thresh < 0x400) thresh = 0x400;
+    if (thresh < 1 || thresh >= (kind == 1 ? 0x7C00 : 0x7F80)) return c;
+    c.shift = S - M;
+    c.round_bias = (short)((1 << (S - M - 1)) - 1);
+    c.rebias = (short)((B - p->format.bias) * (1 << M));
+    c.thresh = (short)thresh;
+    c.infbits = (short)(kind == 1 ? 0x7C00 : 0x7F80);
+    c.ovf = (short)ovf;
+    c.sign_bit = (short)sb;
+    int log2sb = 0;
+    while ((1u << log2sb) < sb) log2sb++;
+    c.sign_shift = 15 - log2sb;
+    c.f16_by_bits = kind == 1 && p->emin - M >= -13;
+    c.ok = 1;
+    return c;
+}
+
+/* Sixteen 16-bit inputs -> sixteen codes (in 16-bit lanes); *bad gets 0xFFFF in every lane holding
+ * Inf or NaN, which the caller sends to convert8_rne. */
+__attribute__((target("avx2,f16c"), always_inline))
+static inline __m256i convert16_lanes(const conv16 *c, __m256i u, const int kind, __m256 scale, __m256i *bad) {
+    __m256i a = _mm256_and_si256(u, _mm256_set1_epi16(0x7FFF));
+    __m256i lsb = _mm256_and_si256(_mm256_srli_epi16(a, c->shift), _mm256_set1_epi16(1));
+    __m256i r = _mm256_srli_epi16(_mm256_add_epi16(_mm256_add_epi16(a, _mm256_set1_epi16(c->round_bias)), lsb), c->shift);
+    __m256i code = _mm256_sub_epi16(r, _mm256_set1_epi16(c->rebias));
+    __m256i low = _mm256_cmpgt_epi16(_mm256_set1_epi16(c->thresh), a);
+    if (!_mm256_testz_si256(low, low)) {
+        __m256i s0, s1, sub;
+        if (kind == 2) {   /* bfloat16: the top half of a binary32; unpack and pack keep the order */
+            __m256 x0 = _mm256_castsi256_ps(_mm256_unpacklo_epi16(_mm256_setzero_si256(), a));
+            __m256 x1 = _mm256_castsi256_ps(_mm256_unpackhi_epi16(_mm256_setzero_si256(), a));
+            s0 = _mm256_cvtps_epi32(_mm256_mul_ps(x0, scale));
+            s1 = _mm256_cvtps_epi32(_mm256_mul_ps(x1, scale));
+            sub = _mm256_packs_epi32(s0, s1);
+        } else if (c->f16_by_bits) {
+            /* binary16 normals widened in integer arithmetic, (a + (112 << 10)) << 13; a binary16
+             * subnormal or zero becomes some value below 2^-14 instead of its own, and both round
+             * to code 0 because 2^-14·2^-q <= 1/2 (q >= -13, checked in conv16_init). */
+            const __m256i rebias16 = _mm256_set1_epi32(112 << 10);
+            __m256 x0 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_unpacklo_epi16(a, _mm256_setzero_si256()), rebias16), 13));
+            __m256 x1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_unpackhi_epi16(a, _mm256_setzero_si256()), rebias16), 13));
+            s0 = _mm256_cvtps_epi32(_mm256_mul_ps(x0, scale));
+            s1 = _mm256_cvtps_epi32(_mm256_mul_ps(x1, scale));
+            sub = _mm256_packs_epi32(s0, s1);
+        } else {           /* binary16: widened exactly by vcvtph2ps, elements 0-7 and 8-15 */
+            __m256 x0 = _mm256_cvtph_ps(_mm256_castsi256_si128(a));
+            __m256 x1 = _mm256_cvtph_ps(_mm256_extracti128_si256(a, 1));
+            s0 = _mm256_cvtps_epi32(_mm256_mul_ps(x0, scale));
+            s1 = _mm256_cvtps_epi32(_mm256_mul_ps(x1, scale));
+            sub = _mm256_permute4x64_epi64(_mm256_packs_epi32(s0, s1), 0xD8);
+        }
+        code = _mm256_blendv_epi8(code, sub, low);
+    }
+    code = _mm256_min_epi16(code, _mm256_set1_epi16(c->ovf));
+    code = _mm256_or_si256(code, _mm256_and_si256(_mm256_srli_epi16(u, c->sign_shift), _mm256_set1_epi16(c->sign_bit)));
+    *bad = _mm256_or_si256(*bad, _mm256_cmpgt_epi16(a, _mm256_set1_epi16((short)(c->infbits - 1))));
+    return code;
+}
+
 /* The rne loop (convert8_rne) over n elements of a source kind; returns how many it converted
  * (a multiple of 8, the rest is the caller's). */
 __attribute__((target("avx2,f16c"), always_inline))
@@ -221,6 +320,27 @@ static inline size_t convert_rne_avx2(const octet_plan *p, const void *in, const
     }
     const int zero_rule = p->negative_zero_result != p->sign_bit;
     const int inf_rule = p->inf_result[0] != p->overflow_result[0] || p->inf_result[1] != p->overflow_result[1];
+    const conv16 c16 = conv16_init(p, kind);
+    if (c16.ok) {
+        for (; i + 32 <= n; i += 32) {
+            __m256i bad = _mm256_setzero_si256();
+            __m256i lo = convert16_lanes(&c16, _mm256_loadu_si256((const __m256i *)((const uint16_t *)in + i)), kind, scale, &bad);
+            __m256i hi = convert16_lanes(&c16, _mm256_loadu_si256((const __m256i *)((const uint16_t *)in + i + 16)), kind, scale, &bad);
+            __m256i b;
+            if (_mm256_testz_si256(bad, bad)) {
+                b = _mm256_permute4x64_epi64(_mm256_packus_epi16(lo, hi), 0xD8);
+            } else {
+                __m256i c0 = convert8_rne(p, load8_bits(in, i, kind), scale, zero_rule, inf_rule);
+                __m256i c1 = convert8_rne(p, load8_bits(in, i + 8, kind), scale, zero_rule, inf_rule);
+                __m256i c2 = convert8_rne(p, load8_bits(in, i + 16, kind), scale, zero_rule, inf_rule);
+                __m256i c3 = convert8_rne(p, load8_bits(in, i + 24, kind), scale, zero_rule, inf_rule);
+                b = _mm256_packus_epi16(_mm256_packus_epi32(c0, c1), _mm256_packus_epi32(c2, c3));
+                b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+            }
+            if (stream) _mm256_stream_si256((__m256i *)(out + i), b);
+            else _mm256_storeu_si256((__m256i *)(out + i), b);
+        }
+    }
 #define OCTET_RNE_LOOP(Z, I)                                                                     \
     for (; i + 32 <= n; i += 32) {                                                              \
         __m256i c0 = convert8_rne(p, load8_bits(in, i, kind), scale, Z, I);                     \

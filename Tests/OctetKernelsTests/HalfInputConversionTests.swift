@@ -95,7 +95,29 @@ import OctetKernelsBridge
                     }
                 }
             }
+            // The same inputs rotated by 7 and shuffled: the dispatched kernel converts blocks of 32
+            // by a 16-bit shortcut unless a block holds an input it does not cover, so every input
+            // must also come out right next to neighbours of other kinds.
+            var shuffled = Array(0 ..< n)
+            var rng = SplitMix(seed: UInt64(n) ^ 0x5EED)
+            for i in stride(from: n - 1, to: 0, by: -1) { shuffled.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            var mixedOrders: [(String, [Int], [UInt8])] = []
+            for (label, order) in [("rotated by 7", (0 ..< n).map { ($0 + 7) % n }), ("shuffled", shuffled)] where mode.rounding != .sr {
+                let inputs = order.map { KernelTest.all16BitPatterns[$0] }
+                var out = [UInt8](repeating: 0xAA, count: n)
+                inputs.withUnsafeBufferPointer { inp in
+                    out.withUnsafeMutableBufferPointer { o in
+                        _ = source == .bf16 ? Kernels.convertBF16(&plan, inp, o, randomBits: nil) : Kernels.convertF16(&plan, inp, o, randomBits: nil)
+                    }
+                }
+                mixedOrders.append((label, order, out))
+            }
             var log = MismatchLog("\(source) → \(f.name) \(mode) \(policy)")
+            for (label, order, out) in mixedOrders {
+                for (k, i) in order.enumerated() where Int(out[k]) != Int(fast[i]) {
+                    log.record("\(source) \(KernelTest.hex(i, 4)) \(label): \(KernelTest.hex(out[k])), in order \(KernelTest.hex(fast[i]))")
+                }
+            }
             var refused = 0
             for i in 0 ..< n {
                 let expected: Int?
