@@ -68,13 +68,18 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        // The runner of the built `octet` executable shared by the command-line test targets.
+        .target(
+            name: "OctetTestSupport",
+            path: "Tests/OctetTestSupport"
+        ),
         .testTarget(
             name: "OctetCLITests",
-            dependencies: ["octet", "Octet"]
+            dependencies: ["octet", "Octet", "OctetTestSupport"]
         ),
         .testTarget(
             name: "OctetHardwareTests",
-            dependencies: ["OctetHardware", "Octet", "octet"]
+            dependencies: ["OctetHardware", "Octet", "octet", "OctetTestSupport"]
         ),
         .testTarget(
             name: "OctetKernelsTests",

@@ -17,46 +17,18 @@ import OctetKernels
 let l1 = 4096
 let streaming = 16 << 20
 
-struct Rand {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The data recipe shared with `octet bench`.
+let data = BenchmarkData(count: streaming)
+nonisolated(unsafe) let f32 = data.f32
+nonisolated(unsafe) let f16 = data.f16
+nonisolated(unsafe) let bf16 = data.bf16
+nonisolated(unsafe) let codesA = data.codesA
+nonisolated(unsafe) let codesB = data.codesB
+nonisolated(unsafe) let i8a = data.i8a
+nonisolated(unsafe) let i8b = data.i8b
 
-/// A 64-byte aligned buffer for the whole run; the first 65,536 elements come from `fill`, the
-/// rest repeats them.
-func buffer<T>(_ count: Int, _ fill: (Int) -> T) -> UnsafeMutableBufferPointer<T> {
-    let p = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<T>.stride, alignment: 64).bindMemory(to: T.self, capacity: count)
-    let head = min(count, 1 << 16)
-    for i in 0 ..< head { (p + i).initialize(to: fill(i)) }
-    var done = head
-    while done < count {
-        let m = min(done, count - done)
-        memcpy(p + done, p, m * MemoryLayout<T>.stride)
-        done += m
-    }
-    return UnsafeMutableBufferPointer(start: p, count: count)
-}
+func buffer<T>(_ count: Int, _ fill: (Int) -> T) -> UnsafeMutableBufferPointer<T> { BenchmarkData.buffer(count, fill) }
 
-nonisolated(unsafe) var rng = Rand(state: 0x0C7E7)
-nonisolated(unsafe) let f32 = buffer(streaming) { _ -> Float in
-    let r = rng.next()
-    return Float(bitPattern: UInt32(truncatingIfNeeded: r) & 0x807F_FFFF | UInt32(117 + Int(r >> 40) % 22) << 23)
-}
-nonisolated(unsafe) let f16 = buffer(streaming) { i -> UInt16 in
-    let b = f32[i].bitPattern
-    return UInt16(truncatingIfNeeded: (b >> 16) & 0x8000 | ((b >> 23 & 0xFF) - 112) << 10 | (b >> 13) & 0x3FF)
-}
-nonisolated(unsafe) let bf16 = buffer(streaming) { i in UInt16(truncatingIfNeeded: f32[i].bitPattern >> 16) }
-nonisolated(unsafe) let codesA = buffer(streaming) { _ in UInt8(truncatingIfNeeded: rng.next() % 0x7E) | (rng.next() & 1 == 0 ? 0 : 0x80) }
-nonisolated(unsafe) let codesB = buffer(streaming) { _ in UInt8(truncatingIfNeeded: rng.next() % 0x7E) | (rng.next() & 1 == 0 ? 0 : 0x80) }
-nonisolated(unsafe) let i8a = buffer(streaming) { _ in Int8(truncatingIfNeeded: rng.next()) }
-nonisolated(unsafe) let i8b = buffer(streaming) { _ in Int8(truncatingIfNeeded: rng.next()) }
 nonisolated(unsafe) let out8 = buffer(streaming) { _ in UInt8(0) }
 nonisolated(unsafe) let out32 = buffer(streaming) { _ in Float(0) }
 nonisolated(unsafe) let gemmC = buffer(256 * 256) { _ in Int32(0) }

@@ -13,8 +13,9 @@ import OctetKernelsBridge
 /// the same run on the same data: the portable scalar C path of the same kernel
 /// (`Kernels.withScalarPaths`), a plain Swift loop, the GMP reference (`Format.encode`,
 /// `Format.value(ofCode:)`, `Dot.compute`; on n = 4096 only — at 16 Mi it would take minutes), and
-/// for streaming kernels the bandwidth of a plain `memcpy` of 64 MiB (bytes read + written per
-/// second; the kernel's figure counts its own input and output bytes the same way).
+/// for streaming kernels the bandwidth of a plain `memcpy` of 64 MiB, timed again beside each of
+/// them (bytes read + written per second; the kernel's figure counts its own input and output
+/// bytes the same way).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -22,7 +23,7 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         Single-threaded, best-of-N wall clock, n = 4096 (L1-resident) and n = 16 Mi (streaming). \
         Baselines from the same run: the scalar C path, a plain Swift loop, the GMP reference \
-        (n = 4096 only) and, for streaming kernels, a plain memcpy. Units: M elem/s for \
+        (n = 4096 only) and, for streaming kernels, a plain memcpy timed beside each. Units: M elem/s for \
         conversions, GMAC/s for dot products and GEMM, GB/s (bytes read + written) against memcpy. \
         For stable numbers build with -c release and pin the process, e.g. \
         `taskset -c 1 .build/release/octet bench`. \
@@ -70,32 +71,9 @@ struct BenchRow {
     }
 }
 
-/// A deterministic generator for the benchmark data (splitmix64).
-struct BenchRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// A 64-byte aligned buffer that lives until exit. `fill` gives the first 65,536 elements; the rest
-/// repeats them (memcpy), which keeps setup fast in debug builds and changes nothing measured.
+/// A 64-byte aligned buffer that lives until exit (`BenchmarkData.buffer`).
 func benchBuffer<T>(_ count: Int, _ fill: (Int) -> T) -> UnsafeMutableBufferPointer<T> {
-    let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<T>.stride, alignment: 64)
-    let p = raw.bindMemory(to: T.self, capacity: count)
-    let head = min(count, 1 << 16)
-    for i in 0 ..< head { (p + i).initialize(to: fill(i)) }
-    var done = head
-    while done < count {
-        let m = min(done, count - done)
-        memcpy(p + done, p, m * MemoryLayout<T>.stride)
-        done += m
-    }
-    return UnsafeMutableBufferPointer(start: p, count: count)
+    BenchmarkData.buffer(count, fill)
 }
 
 struct BenchSuite {
@@ -162,32 +140,24 @@ struct BenchSuite {
             print(String(repeating: "-", count: 126))
             print("kernel                                            n  throughput unit     baseline                           baseline      ratio")
         }
-        var rng = BenchRandom(state: 0x0C7E7)
         let n = streaming
-        // Conversion inputs: magnitudes spread over e4m3's range and a little beyond, both signs.
-        let f32 = benchBuffer(n) { _ -> Float in
-            let r = rng.next()
-            let bits = UInt32(truncatingIfNeeded: r) & 0x807F_FFFF | UInt32(117 + Int(r >> 40) % 22) << 23
-            return Float(bitPattern: bits)
-        }
-        let f16 = benchBuffer(n) { i -> UInt16 in
-            let b = f32[i].bitPattern
-            return UInt16(truncatingIfNeeded: (b >> 16) & 0x8000 | ((b >> 23 & 0xFF) - 112) << 10 | (b >> 13) & 0x3FF)
-        }
-        let bf16 = benchBuffer(n) { i -> UInt16 in UInt16(truncatingIfNeeded: f32[i].bitPattern >> 16) }
-        let codesA = benchBuffer(n) { _ -> UInt8 in UInt8(truncatingIfNeeded: rng.next() % 0x7E) | (rng.next() & 1 == 0 ? 0 : 0x80) }
-        let codesB = benchBuffer(n) { _ -> UInt8 in UInt8(truncatingIfNeeded: rng.next() % 0x7E) | (rng.next() & 1 == 0 ? 0 : 0x80) }
-        let i8a = benchBuffer(n) { _ in Int8(truncatingIfNeeded: rng.next()) }
-        let i8b = benchBuffer(n) { _ in Int8(truncatingIfNeeded: rng.next()) }
+        // The data recipe shared with Benchmarks/ (BenchmarkData).
+        let data = BenchmarkData(count: n)
+        let (f32, f16, bf16) = (data.f32, data.f16, data.bf16)
+        let (codesA, codesB, i8a, i8b) = (data.codesA, data.codesB, data.i8a, data.i8b)
         let out8 = benchBuffer(n) { _ in UInt8(0) }
         let out32 = benchBuffer(n) { _ in Float(0) }
         let copyDst = benchBuffer(n) { _ in Float(0) }
 
         // memcpy of 64 MiB: the bandwidth bound of the streaming kernels.
         let copyBytes = n * 4
-        let copySeconds = seconds(maxSamples: max(samples, 3)) { memcpy(copyDst.baseAddress!, f32.baseAddress!, copyBytes) }
-        let copyGBs = Double(2 * copyBytes) / copySeconds / 1e9
-        if !json { print("memcpy 64 MiB: \(BenchRow.num(copyGBs)) GB/s (read + write)") }
+        // Measured again beside every streaming kernel: this VM's bandwidth drifts within a run,
+        // and a ratio is only meaningful against a copy timed under the same conditions.
+        func copyGBs() -> Double {
+            let copySeconds = seconds(maxSamples: max(samples, 3)) { memcpy(copyDst.baseAddress!, f32.baseAddress!, copyBytes) }
+            return Double(2 * copyBytes) / copySeconds / 1e9
+        }
+        if !json { print("memcpy 64 MiB: \(BenchRow.num(copyGBs())) GB/s (read + write; measured again beside each streaming kernel)") }
 
         // MARK: conversions
         let e4m3fn = try! FormatRegistry.named("float8_e4m3fn"), e5m2 = try! FormatRegistry.named("float8_e5m2")
@@ -208,7 +178,7 @@ struct BenchSuite {
                 }
                 emit(name, n: size, unit: "M elem/s", throughput: me, baselines: baselines)
                 if size == streaming {
-                    emit(name, n: size, unit: "GB/s", throughput: Double(size * bytesPerElement) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs)])
+                    emit(name, n: size, unit: "GB/s", throughput: Double(size * bytesPerElement) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs())])
                 }
             }
         }
@@ -257,7 +227,7 @@ struct BenchSuite {
                 }
                 emit(decodeName, n: size, unit: "M elem/s", throughput: Double(size) / t / 1e6, baselines: baselines)
                 if size == streaming {
-                    emit(decodeName, n: size, unit: "GB/s", throughput: Double(size * 5) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs)])
+                    emit(decodeName, n: size, unit: "GB/s", throughput: Double(size * 5) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs())])
                 }
             }
         }
@@ -288,7 +258,7 @@ struct BenchSuite {
                 }
                 emit(dotName, n: size, unit: "GMAC/s", throughput: Double(size) / t / 1e9, baselines: baselines)
                 if size == streaming {
-                    emit(dotName, n: size, unit: "GB/s", throughput: Double(size * 2) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs)])
+                    emit(dotName, n: size, unit: "GB/s", throughput: Double(size * 2) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs())])
                 }
             }
             if sink == 42 { print("") }
@@ -334,7 +304,7 @@ struct BenchSuite {
                 }
                 emit(f32DotName, n: size, unit: "GMAC/s", throughput: Double(size) / t / 1e9, baselines: baselines)
                 if size == streaming {
-                    emit(f32DotName, n: size, unit: "GB/s", throughput: Double(size * 2) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs)])
+                    emit(f32DotName, n: size, unit: "GB/s", throughput: Double(size * 2) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs())])
                 }
             }
             if sink == 42 { print("") }
@@ -354,7 +324,7 @@ struct BenchSuite {
                 let path = octet_dot_fp8_exact(&planA, &planB, codesA.baseAddress, codesB.baseAddress, size).path
                 emit(exactName + " [path \(path)]", n: size, unit: "GMAC/s", throughput: Double(size) / t / 1e9, baselines: baselines)
                 if size == streaming {
-                    emit(exactName + " [path \(path)]", n: size, unit: "GB/s", throughput: Double(size * 2) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs)])
+                    emit(exactName + " [path \(path)]", n: size, unit: "GB/s", throughput: Double(size * 2) / t / 1e9, baselines: [("memcpy bandwidth", copyGBs())])
                 }
             }
             if sink == 42 { print("") }

@@ -5,6 +5,7 @@
 // vectors used, binary32 codes come from Swift's `Float(Double)`, and exact decimals from an
 // Int128 digit expansion of k · 2^-e = k · 5^e / 10^e.
 
+import OctetTestSupport
 import Foundation
 import Testing
 

@@ -4,6 +4,7 @@
 //
 // Everything here is `private` so that it cannot collide with other files of the test target.
 
+import OctetTestSupport
 import Testing
 
 /// A refusal: a normal non-zero exit (1 for run-time errors, 64 for argument-parser usage errors),

@@ -3,6 +3,7 @@
 // §3.1–3.4; kept independent of the code), an exact decimal printer written here, and a process
 // runner that also reports whether the child died of a signal.
 
+import OctetTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import OctetTestSupport
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 // The command-line contracts of `octet area` and `octet accuracy` (Sources/octet/HardwareCommands.swift):
 // JSON fields and values, and SVG charts that parse as XML and show the numbers of the tables.
 
+import OctetTestSupport
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -55,7 +56,7 @@ func number(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
     @Test func jsonAndSVG() throws {
         let svgPath = temporaryFile("area.svg")
         defer { try? FileManager.default.removeItem(atPath: svgPath) }
-        let rows = try HardwareBinary.json(["area", "--json", "--svg", svgPath])
+        let rows = try OctetBinary.json(["area", "--json", "--svg", svgPath])
         let paper = rows.filter { $0["section"] as? String == "paper" }
         try #require(paper.count == 15)
         #expect(Set(paper.compactMap { $0["inputs"] as? String }) == ["int8", "fp8_e2m5", "fp8_e3m4", "fp8_e4m3", "fp8_e5m2"])
@@ -108,7 +109,7 @@ func number(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
     }
 
     @Test func textTableShowsTheSameNumbers() throws {
-        let out = try HardwareBinary.succeed(["area"])
+        let out = try OctetBinary.succeed(["area"])
         let line = try #require(out.split(separator: "\n").first { $0.contains("E4 → FP32") })
         let d = try MACDatapath.build(Figure3.configuration(input: 3, accumulator: 2))
         #expect(line.contains(HardwareNumber.gates(d.total)) && line.contains("2043"))
@@ -116,15 +117,15 @@ func number(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
     }
 
     @Test func oneConfiguration() throws {
-        let rows = try HardwareBinary.json(["area", "--a", "float8_e4m3fn", "--acc", "bf16", "--json"])
+        let rows = try OctetBinary.json(["area", "--a", "float8_e4m3fn", "--acc", "bf16", "--json"])
         try #require(rows.count == 1)
         #expect(rows[0]["inputs"] as? String == "float8_e4m3fn" && rows[0]["accumulator"] as? String == "bf16")
         #expect(rows[0]["paper"] is NSNull)
-        let w4a8 = try HardwareBinary.json(["area", "--a", "int4", "--b", "int8", "--acc", "int32", "--json"])
+        let w4a8 = try OctetBinary.json(["area", "--a", "int4", "--b", "int8", "--acc", "int32", "--json"])
         #expect(w4a8.first?["inputs"] as? String == "int4×int8" && number(w4a8.first?["accumulator_bits"]) == 32)
-        let bad = try HardwareBinary.run(["area", "--a", "nosuchformat", "--acc", "fp16"])
+        let bad = try OctetBinary.run(["area", "--a", "nosuchformat", "--acc", "fp16"])
         #expect(bad.status != 0 && bad.stderr.contains("nosuchformat"))
-        let narrow = try HardwareBinary.run(["area", "--a", "fp8_e4m3", "--acc", "int32"])
+        let narrow = try OctetBinary.run(["area", "--a", "fp8_e4m3", "--acc", "int32"])
         #expect(narrow.status != 0)
     }
 }
@@ -139,7 +140,7 @@ func number(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
     @Test func jsonAndSVG() throws {
         let svgPath = temporaryFile("accuracy.svg")
         defer { try? FileManager.default.removeItem(atPath: svgPath) }
-        let rows = try HardwareBinary.json(["accuracy", "--json", "--svg", svgPath])
+        let rows = try OctetBinary.json(["accuracy", "--json", "--svg", svgPath])
         let paper = rows.filter { $0["section"] as? String == "paper" }
         try #require(paper.count == 15)
         for r in paper {
@@ -162,13 +163,13 @@ func number(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
     }
 
     @Test func onRequestAndCoverage() throws {
-        let rows = try HardwareBinary.json(["accuracy", "--format", "int4", "--distribution", "gaussian", "--json"])
+        let rows = try OctetBinary.json(["accuracy", "--format", "int4", "--distribution", "gaussian", "--json"])
         try #require(rows.count == 1)
         #expect(rows[0]["format"] as? String == "int4" && rows[0]["distribution"] as? String == "gaussian")
         #expect(abs(number(rows[0]["bits"])! - 3.2) < 0.1)
-        let text = try HardwareBinary.succeed(["accuracy", "--format", "fp8_e4m3", "--distribution", "student-t3"])
+        let text = try OctetBinary.succeed(["accuracy", "--format", "fp8_e4m3", "--distribution", "student-t3"])
         #expect(text.contains("5.16"))
-        let bad = try HardwareBinary.run(["accuracy", "--distribution", "gaussian"])
+        let bad = try OctetBinary.run(["accuracy", "--distribution", "gaussian"])
         #expect(bad.status != 0)
     }
 }
