@@ -79,6 +79,31 @@ import OctetKernelsBridge
         log.finish()
         #expect(log.count == 0)
     }
+
+    /// From 2^16 codes the binary32 decode stores non-temporally after a prelude that aligns the
+    /// output to 32 bytes: 2^16 + 77 random codes into an output starting one float past a 32-byte
+    /// boundary, against the reference's values.
+    @Test func streamingStores() {
+        let f = KernelTest.format("float8_e4m3fn")
+        var plan = KernelTest.plan(f, .rne, .saturate)
+        let table = (0 ..< 256).map { f.value(ofCode: $0) }
+        var rng = SplitMix(seed: 0x5712)
+        let n = (1 << 16) + 77
+        let bytes = (0 ..< n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        var store = [Float](repeating: .nan, count: n + 16)
+        var out: [Float] = []
+        store.withUnsafeMutableBufferPointer { o in
+            let skip = (9 - (Int(bitPattern: o.baseAddress!) / 4) % 8) % 8   // one float past a 32-byte boundary
+            bytes.withUnsafeBufferPointer { inp in octet_decode_f32(&plan, inp.baseAddress, o.baseAddress! + skip, n) }
+            out = Array(o[skip ..< skip + n])
+        }
+        var log = MismatchLog("decode float8_e4m3fn, streaming")
+        for i in 0 ..< n where !IEEEBits.decode(UInt64(out[i].bitPattern), as: .binary32).sameClassAndValue(table[Int(bytes[i])]) {
+            log.record("element \(i) code \(KernelTest.hex(bytes[i])): \(out[i])")
+        }
+        log.finish()
+        #expect(log.count == 0)
+    }
 }
 
 /// 4-bit packing: element 2k in the low nibble of byte k, element 2k+1 in the high nibble; an odd
