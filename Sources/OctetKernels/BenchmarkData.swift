@@ -35,7 +35,8 @@ public struct BenchmarkData: @unchecked Sendable {
         i8b = Self.buffer(count) { _ in Int8(truncatingIfNeeded: rng.next()) }
     }
 
-    /// splitmix64.
+    /// splitmix64 (Octet has the same generator as SplitMix64, but the kernels never depend on Octet
+    /// and its GMP).
     public struct Random {
         public var state: UInt64
         public init(state: UInt64) { self.state = state }
