@@ -926,6 +926,12 @@ def classify(c: Comparison, m: Model, inp: Input, pc, oc, against: str):
     if m.integer and kind == NUM:
         tr = int(a)  # toward zero
         tv = -tr if neg else tr
+        if m.imin <= tv <= m.imax and pc == _int_code(m, tv) and c.peer == "onnx":
+            return cls("onnx-int-trunc", "INT4 Cast truncates toward zero instead of RNE (ONNX reference evaluator)", BUG,
+                       "The ONNX documentation of INT4 (int4.md) converts floats by rounding to the nearest integer "
+                       "with ties to even; the reference evaluator's Cast calls ml_dtypes, whose intN conversion "
+                       "truncates toward zero (1.5 → 1, −2.5 → −2). onnx.subbyte.float32_to_4bit_unpacked, ONNX's "
+                       "own helper, rounds to nearest even as documented, and so does the `onnx` profile.", "—")
         if m.imin <= tv <= m.imax and pc == _int_code(m, tv):
             return cls("int-trunc", "intN casts truncate toward zero", ALT,
                        "ml_dtypes converts float → intN with static_cast<int> (C++ truncation toward "
@@ -1625,11 +1631,12 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
 VERDICT_ORDER = {OCTET: 0, BUG: 1, ALT: 2, REFUSE: 3}
 
 PROFILE_NOTES = {
+    "onnx-int-trunc": "The `onnx` profile follows the ONNX documentation and onnx.subbyte (RNE).",
     "int-trunc": "The `ml_dtypes` profile truncates and wraps like ml_dtypes; the `onnx` profile follows the "
                  "ONNX specification's INT4 rule (RNE, saturating, Specs/formats.md §4.6), as onnx.subbyte does, "
                  "not the ml_dtypes cast its reference evaluator inherits.",
-    "int-wrap": "The `ml_dtypes` profile wraps; the `onnx` profile follows the ONNX specification (RNE, saturating), as onnx.subbyte does, not the evaluator's ml_dtypes cast.",
-    "int-ub": "The `ml_dtypes` profile gives 0 (x86-64); the `onnx` profile saturates.",
+    "int-wrap": "The `ml_dtypes` profile wraps. For ONNX, Cast from floating point to an integer out of range is undefined (the Cast documentation); the `onnx` profile saturates, as onnx.subbyte does.",
+    "int-ub": "The `ml_dtypes` profile gives 0 (x86-64); ONNX leaves out-of-range casts undefined and the `onnx` profile saturates, as onnx.subbyte does.",
     "e8m0-up-mask": "A bug in onnx 1.19 (PR #7784); the profile models the intended round-up.",
     "e8m0-f32-subnormal": "A bug in the ONNX helper; the profile rounds the exact value up.",
     "nan-code-gfloat": "gfloat's single NaN code; the `ocp` profile keeps the sign (§4.1).",
