@@ -290,6 +290,31 @@ import OctetKernelsBridge
         #expect(log.count == 0)
     }
 
+    /// Every registered signed 8-bit float format the exact kernel supports (Kulisch width for
+    /// 2^16 terms at most 127), paired with itself: every finite code pair once, against the
+    /// reference — the formats beyond the nine pairs above (P3109, E4M3 with Inf, B11 FNUZ, …) take
+    /// whichever route their widths select.
+    @Test func everyProductOnceEveryFormat() {
+        let formats = FormatRegistry.all.filter { f in
+            guard let l = f.floatLayout, l.signed, l.bits == 8 else { return false }
+            return KulischDerivation.derive(f, f, termsLog2: 16).register.width <= 127
+        }
+        #expect(formats.count >= 10)
+        var log = MismatchLog("every product, every format")
+        for f in formats {
+            let c = Self.codes(f)
+            let finite = (0 ..< f.floatLayout!.codeCount).map(UInt8.init).filter { !c.isSpecial($0) }
+            var a: [UInt8] = [], b: [UInt8] = []
+            for x in finite { for y in finite { a.append(x); b.append(y) } }
+            Self.check(f, f, a, b, offA: 3, offB: 1, f32: false, &log)
+            // The binary32 kernel on 1,000 of those pairs, in a scattered order.
+            let pick = (0 ..< 1000).map { ($0 &* 7919) % a.count }
+            Self.check(f, f, pick.map { a[$0] }, pick.map { b[$0] }, offA: 0, offB: 5, f32: true, &log)
+        }
+        log.finish()
+        #expect(log.count == 0)
+    }
+
     @Test func allThreeExactPathsAreCovered() {
         let e4 = KernelTest.format("float8_e4m3fn"), e5 = KernelTest.format("float8_e5m2")
         #expect(Self.expectedPath(e4, e4, 65536) == 53)
