@@ -38,52 +38,16 @@ let e4m3fnFormat = octet_format(is_signed: 1, exponent_bits: 4, mantissa_bits: 3
 let e5m2Format = octet_format(is_signed: 1, exponent_bits: 5, mantissa_bits: 2, bias: 15, subnormals: 1, specials: OCTET_SPECIALS_IEEE)
 nonisolated(unsafe) var planE4 = Kernels.plan(e4m3fnFormat, rounding: OCTET_RNE, overflow: OCTET_SATURATE)!
 nonisolated(unsafe) var planE5 = Kernels.plan(e5m2Format, rounding: OCTET_RNE, overflow: OCTET_SATURATE)!
-nonisolated(unsafe) let table = buffer(256) { c in withUnsafeBytes(of: planE4.decode_table) { $0.load(fromByteOffset: 4 * c, as: Float.self) } }
+nonisolated(unsafe) let table = buffer(256) { BenchmarkBaselines.tableValue(planE4, $0) }
 nonisolated(unsafe) var planA = planE4
 nonisolated(unsafe) var planB = planE4
 
-// MARK: Plain Swift baselines
-
-@inline(never)
-func swiftConvertE4M3FN(_ input: UnsafePointer<Float>, _ out: UnsafeMutablePointer<UInt8>, _ n: Int) {
-    for i in 0 ..< n {
-        let u = input[i].bitPattern
-        let sign = UInt8(truncatingIfNeeded: u >> 24) & 0x80
-        let a = u & 0x7FFF_FFFF
-        if a > 0x7F80_0000 { out[i] = sign | 0x7F; continue }
-        if a >= 0x43E0_0000 { out[i] = sign | 0x7E; continue }
-        if a < 0x3C80_0000 { out[i] = sign | UInt8((Float(bitPattern: a) * 512).rounded(.toNearestOrEven)); continue }
-        let r = (a &+ 0x7FFFF &+ ((a >> 20) & 1)) >> 20
-        out[i] = sign | UInt8(min(r &- ((127 - 7) << 3), 0x7E))
-    }
-}
-
-@inline(never)
-func swiftDecode(_ input: UnsafePointer<UInt8>, _ table: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-    for i in 0 ..< n { out[i] = table[Int(input[i])] }
-}
-
-@inline(never)
-func swiftGEMM(_ A: UnsafePointer<Int8>, _ Bt: UnsafePointer<Int8>, _ C: UnsafeMutablePointer<Int32>, _ M: Int, _ N: Int, _ K: Int) {
-    for i in 0 ..< M {
-        for j in 0 ..< N {
-            var s: Int32 = 0
-            for k in 0 ..< K { s &+= Int32(A[i * K + k]) &* Int32(Bt[j * K + k]) }
-            C[i * N + j] = s
-        }
-    }
-}
+// Plain Swift baselines: BenchmarkBaselines (shared with `octet bench`).
 
 /// Int8 dots over n elements in calls of at most 65,536 (the kernel's int32 contract).
 @inline(__always)
 func chunkedDot(_ n: Int, _ f: (UnsafePointer<Int8>, UnsafePointer<Int8>, Int) -> Int32) -> Int64 {
-    var s: Int64 = 0, i = 0
-    while i < n {
-        let m = min(65536, n - i)
-        s &+= Int64(f(i8a.baseAddress! + i, i8b.baseAddress! + i, m))
-        i += m
-    }
-    return s
+    BenchmarkBaselines.chunkedDot(i8a.baseAddress!, i8b.baseAddress!, n, f)
 }
 
 func sizeName(_ n: Int) -> String { n >= 1 << 20 ? "\(n >> 20)Mi" : "\(n)" }
@@ -110,7 +74,7 @@ let benchmarks: @Sendable () -> Void = {
             for _ in b.scaledIterations { blackHole(Kernels.withScalarPaths { octet_convert_f32(&planE4, f32.baseAddress, out8.baseAddress, n, nil) }) }
         }
         Benchmark("f32->e4m3fn rne sat n=\(s) [Swift loop]") { b in
-            for _ in b.scaledIterations { swiftConvertE4M3FN(f32.baseAddress!, out8.baseAddress!, n) }
+            for _ in b.scaledIterations { BenchmarkBaselines.convertE4M3FN(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(f32)[0 ..< n]), out8) }
         }
         Benchmark("f32->e5m2 rne sat n=\(s) [kernel]") { b in
             for _ in b.scaledIterations { blackHole(octet_convert_f32(&planE5, f32.baseAddress, out8.baseAddress, n, nil)) }
@@ -138,7 +102,7 @@ let benchmarks: @Sendable () -> Void = {
             for _ in b.scaledIterations { Kernels.withScalarPaths { octet_decode_f32(&planE4, codesA.baseAddress, out32.baseAddress, n) } }
         }
         Benchmark("e4m3fn->f32 n=\(s) [Swift loop]") { b in
-            for _ in b.scaledIterations { swiftDecode(codesA.baseAddress!, table.baseAddress!, out32.baseAddress!, n) }
+            for _ in b.scaledIterations { BenchmarkBaselines.decode(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(codesA)[0 ..< n]), UnsafeBufferPointer(table), out32) }
         }
         // Int8 dot
         Benchmark("int8 dot n=\(s) [kernel]") { b in
@@ -175,7 +139,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in b.scaledIterations { Kernels.withScalarPaths { octet_gemm_i8(i8a.baseAddress, i8b.baseAddress, gemmC.baseAddress, 256, 256, 256) } }
     }
     Benchmark("int8 gemm 256x256x256 [Swift loop]") { b in
-        for _ in b.scaledIterations { swiftGEMM(i8a.baseAddress!, i8b.baseAddress!, gemmC.baseAddress!, 256, 256, 256) }
+        for _ in b.scaledIterations { BenchmarkBaselines.gemm(i8a.baseAddress!, i8b.baseAddress!, gemmC.baseAddress!, 256, 256, 256) }
     }
 
     // The GMP reference, n = 4096 (one iteration = 4096 elements).

@@ -185,14 +185,14 @@ struct BenchSuite {
 
         let inF32 = UnsafeBufferPointer(f32)
         convertRows("convert f32->float8_e4m3fn rne saturate", bytesPerElement: 5,
-                    swiftLoop: { size in swiftConvertE4M3FN(UnsafeBufferPointer(rebasing: inF32[0 ..< size]), out8) },
+                    swiftLoop: { size in BenchmarkBaselines.convertE4M3FN(UnsafeBufferPointer(rebasing: inF32[0 ..< size]), out8) },
                     reference: { for x in refInputs { _ = try? e4m3fn.encode(x, rounding: .rne, overflow: .saturate) } }) { size in
             _ = octet_convert_f32(&planE4, f32.baseAddress, out8.baseAddress, size, nil)
         }
         if wanted("convert f32->float8_e4m3fn rne saturate") {
             // The plain Swift loop is a baseline only if it computes the same thing.
             let check = benchBuffer(l1) { _ in UInt8(0) }
-            swiftConvertE4M3FN(UnsafeBufferPointer(rebasing: inF32[0 ..< l1]), check)
+            BenchmarkBaselines.convertE4M3FN(UnsafeBufferPointer(rebasing: inF32[0 ..< l1]), check)
             _ = octet_convert_f32(&planE4, f32.baseAddress, out8.baseAddress, l1, nil)
             if !(0 ..< l1).allSatisfy({ check[$0] == out8[$0] }) { FileHandle.standardError.write(Data("warning: the Swift baseline disagrees with the kernel\n".utf8)) }
         }
@@ -214,11 +214,11 @@ struct BenchSuite {
         // MARK: decode
         let decodeName = "decode float8_e4m3fn->f32"
         if wanted(decodeName) {
-            let table = benchBuffer(256) { planE4.decode_table_value($0) }
+            let table = benchBuffer(256) { BenchmarkBaselines.tableValue(planE4, $0) }
             for size in [l1, streaming] {
                 let t = seconds { octet_decode_f32(&planE4, codesA.baseAddress, out32.baseAddress, size) }
                 let ts = seconds { Kernels.withScalarPaths { octet_decode_f32(&planE4, codesA.baseAddress, out32.baseAddress, size) } }
-                let tw = seconds { swiftDecode(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(codesA)[0 ..< size]), UnsafeBufferPointer(table), out32) }
+                let tw = seconds { BenchmarkBaselines.decode(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(codesA)[0 ..< size]), UnsafeBufferPointer(table), out32) }
                 var baselines = [("scalar C path", Double(size) / ts / 1e6), ("plain Swift loop", Double(size) / tw / 1e6)]
                 if size == l1 {
                     let codes = (0 ..< l1).map { Int(codesA[$0]) }
@@ -239,12 +239,7 @@ struct BenchSuite {
             var sink: Int64 = 0
             /// The kernel's contract keeps n ≤ 131071 per call: streaming runs in 65,536-element calls.
             func chunked(_ size: Int, _ f: (UnsafePointer<Int8>, UnsafePointer<Int8>, Int) -> Int32) {
-                var i = 0
-                while i < size {
-                    let m = min(65536, size - i)
-                    sink &+= Int64(f(i8a.baseAddress! + i, i8b.baseAddress! + i, m))
-                    i += m
-                }
+                sink &+= BenchmarkBaselines.chunkedDot(i8a.baseAddress!, i8b.baseAddress!, size, f)
             }
             for size in [l1, streaming] {
                 let t = seconds { chunked(size) { octet_dot_i8($0, $1, $2) } }
@@ -272,7 +267,7 @@ struct BenchSuite {
             let macs = Double(d * d * d)
             let t = seconds { octet_gemm_i8(i8a.baseAddress, i8b.baseAddress, c.baseAddress, d, d, d) }
             let ts = seconds(maxSamples: min(samples, 3)) { Kernels.withScalarPaths { octet_gemm_i8(i8a.baseAddress, i8b.baseAddress, c.baseAddress, d, d, d) } }
-            let tw = seconds(maxSamples: min(samples, 3)) { swiftGEMM(i8a.baseAddress!, i8b.baseAddress!, c.baseAddress!, d, d, d) }
+            let tw = seconds(maxSamples: min(samples, 3)) { BenchmarkBaselines.gemm(i8a.baseAddress!, i8b.baseAddress!, c.baseAddress!, d, d, d) }
             var baselines = [("scalar C path", macs / ts / 1e9), ("plain Swift loop", macs / tw / 1e9)]
             if !quick {
                 // The reference on 8 x 8 x 256 (64 exact dots): GMAC/s of the same operation.
@@ -291,12 +286,12 @@ struct BenchSuite {
         let refA = (0 ..< l1).map { Int(codesA[$0]) }, refB = (0 ..< l1).map { Int(codesB[$0]) }
         let f32DotName = "dot fp8 e4m3fn fp32:lanes32"
         if wanted(f32DotName) {
-            let table = benchBuffer(256) { planE4.decode_table_value($0) }
+            let table = benchBuffer(256) { BenchmarkBaselines.tableValue(planE4, $0) }
             var sink: Float = 0
             for size in [l1, streaming] {
                 let t = seconds { sink += octet_dot_fp8_f32(&planA, &planB, codesA.baseAddress, codesB.baseAddress, size) }
                 let ts = seconds { Kernels.withScalarPaths { sink += octet_dot_fp8_f32(&planA, &planB, codesA.baseAddress, codesB.baseAddress, size) } }
-                let tw = seconds { sink += swiftDotFP8(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(codesA)[0 ..< size]), UnsafeBufferPointer(codesB), UnsafeBufferPointer(table)) }
+                let tw = seconds { sink += BenchmarkBaselines.dotFP8(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(codesA)[0 ..< size]), UnsafeBufferPointer(codesB), UnsafeBufferPointer(table)) }
                 var baselines = [("scalar C path", Double(size) / ts / 1e9), ("plain Swift loop", Double(size) / tw / 1e9)]
                 if size == l1 {
                     let tr = seconds(maxSamples: 1) { _ = try? Dot.compute(refA, e4m3fn, refB, e4m3fn, model: lanes32, output: binary32, rounding: .rne, overflow: .ovfinf) }
@@ -330,61 +325,4 @@ struct BenchSuite {
             if sink == 42 { print("") }
         }
     }
-}
-
-extension octet_plan {
-    /// The binary32 value of a code from the plan's table (for the Swift baselines).
-    func decode_table_value(_ c: Int) -> Float {
-        withUnsafeBytes(of: decode_table) { $0.load(fromByteOffset: 4 * c, as: Float.self) }
-    }
-}
-
-// MARK: Plain Swift baselines (scalar loops, as a Swift user would write them)
-
-/// binary32 → float8_e4m3fn, rne, saturate: bit manipulation, one element at a time.
-@inline(never)
-func swiftConvertE4M3FN(_ input: UnsafeBufferPointer<Float>, _ out: UnsafeMutableBufferPointer<UInt8>) {
-    for i in 0 ..< input.count {
-        let u = input[i].bitPattern
-        let sign = UInt8(truncatingIfNeeded: u >> 24) & 0x80
-        let a = u & 0x7FFF_FFFF
-        if a > 0x7F80_0000 { out[i] = sign | 0x7F; continue }          // NaN
-        if a >= 0x43E0_0000 { out[i] = sign | 0x7E; continue }         // ≥ 448 (and Inf): saturate
-        if a < 0x3C80_0000 {                                           // below 2^-6: subnormal grid 2^-9
-            let t = (Float(bitPattern: a) * 512).rounded(.toNearestOrEven)
-            out[i] = sign | UInt8(t)
-            continue
-        }
-        let r = (a &+ 0x7FFFF &+ ((a >> 20) & 1)) >> 20                // keep 3 mantissa bits, rne
-        let code = r &- ((127 - 7) << 3)
-        out[i] = sign | UInt8(min(code, 0x7E))
-    }
-}
-
-@inline(never)
-func swiftDecode(_ input: UnsafeBufferPointer<UInt8>, _ table: UnsafeBufferPointer<Float>, _ out: UnsafeMutableBufferPointer<Float>) {
-    for i in 0 ..< input.count { out[i] = table[Int(input[i])] }
-}
-
-@inline(never)
-func swiftGEMM(_ A: UnsafePointer<Int8>, _ Bt: UnsafePointer<Int8>, _ C: UnsafeMutablePointer<Int32>, _ M: Int, _ N: Int, _ K: Int) {
-    for i in 0 ..< M {
-        for j in 0 ..< N {
-            var s: Int32 = 0
-            for k in 0 ..< K { s &+= Int32(A[i * K + k]) &* Int32(Bt[j * K + k]) }
-            C[i * N + j] = s
-        }
-    }
-}
-
-/// FP8 dot with binary32 lanes (the same order as the kernel: element i to lane i mod 32).
-@inline(never)
-func swiftDotFP8(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ table: UnsafeBufferPointer<Float>) -> Float {
-    var lanes = [Float](repeating: 0, count: 32)
-    lanes.withUnsafeMutableBufferPointer { l in
-        for i in 0 ..< a.count { l[i & 31] += table[Int(a[i])] * table[Int(b[i])] }
-    }
-    var w = 16
-    while w >= 1 { for j in 0 ..< w { lanes[j] += lanes[j + w] }; w /= 2 }
-    return lanes[0]
 }
