@@ -99,16 +99,6 @@ func withOffsetBuffer<T, R>(_ values: [T], offset: Int, _ body: (UnsafeBufferPoi
     return try body(UnsafeBufferPointer(buf))
 }
 
-/// The plain deterministic generator of the sweeps (splitmix64): the same seed gives the same data
-/// on every machine and run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The deterministic generator of the sweeps: the reference's splitmix64 (Octet.SplitMix64), so the
+/// same seed gives the same data on every machine and run.
+typealias SplitMix = SplitMix64
