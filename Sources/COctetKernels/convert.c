@@ -184,6 +184,13 @@ static inline void store8(uint8_t *out, __m256i v) {
     _mm_storel_epi64((__m128i *)out, b);
 }
 
+/* Four vectors of eight 32-bit codes (each below 256) as 32 bytes in element order. */
+__attribute__((target("avx2")))
+static inline __m256i pack32(__m256i c0, __m256i c1, __m256i c2, __m256i c3) {
+    __m256i b = _mm256_packus_epi16(_mm256_packus_epi32(c0, c1), _mm256_packus_epi32(c2, c3));
+    return _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+}
+
 /* Bits of binary16 / bfloat16 inputs widened exactly to binary32 (defined below). */
 static uint32_t f16_to_f32_bits(uint16_t h);
 
@@ -320,6 +327,11 @@ static inline size_t convert_rne_avx2(const octet_plan *p, const void *in, const
     }
     const int zero_rule = p->negative_zero_result != p->sign_bit;
     const int inf_rule = p->inf_result[0] != p->overflow_result[0] || p->inf_result[1] != p->overflow_result[1];
+    /* Elements i … i+31 through convert8_rne, packed in order. */
+#define CONVERT32(Z, I) pack32(convert8_rne(p, load8_bits(in, i, kind), scale, Z, I),          \
+                               convert8_rne(p, load8_bits(in, i + 8, kind), scale, Z, I),      \
+                               convert8_rne(p, load8_bits(in, i + 16, kind), scale, Z, I),     \
+                               convert8_rne(p, load8_bits(in, i + 24, kind), scale, Z, I))
     const conv16 c16 = conv16_init(p, kind);
     if (c16.ok) {
         for (; i + 32 <= n; i += 32) {
@@ -330,12 +342,7 @@ static inline size_t convert_rne_avx2(const octet_plan *p, const void *in, const
             if (_mm256_testz_si256(bad, bad)) {
                 b = _mm256_permute4x64_epi64(_mm256_packus_epi16(lo, hi), 0xD8);
             } else {
-                __m256i c0 = convert8_rne(p, load8_bits(in, i, kind), scale, zero_rule, inf_rule);
-                __m256i c1 = convert8_rne(p, load8_bits(in, i + 8, kind), scale, zero_rule, inf_rule);
-                __m256i c2 = convert8_rne(p, load8_bits(in, i + 16, kind), scale, zero_rule, inf_rule);
-                __m256i c3 = convert8_rne(p, load8_bits(in, i + 24, kind), scale, zero_rule, inf_rule);
-                b = _mm256_packus_epi16(_mm256_packus_epi32(c0, c1), _mm256_packus_epi32(c2, c3));
-                b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+                b = CONVERT32(zero_rule, inf_rule);
             }
             if (stream) _mm256_stream_si256((__m256i *)(out + i), b);
             else _mm256_storeu_si256((__m256i *)(out + i), b);
@@ -343,13 +350,7 @@ static inline size_t convert_rne_avx2(const octet_plan *p, const void *in, const
     }
 #define OCTET_RNE_LOOP(Z, I)                                                                     \
     for (; i + 32 <= n; i += 32) {                                                              \
-        __m256i c0 = convert8_rne(p, load8_bits(in, i, kind), scale, Z, I);                     \
-        __m256i c1 = convert8_rne(p, load8_bits(in, i + 8, kind), scale, Z, I);                 \
-        __m256i c2 = convert8_rne(p, load8_bits(in, i + 16, kind), scale, Z, I);                \
-        __m256i c3 = convert8_rne(p, load8_bits(in, i + 24, kind), scale, Z, I);                \
-        __m256i w01 = _mm256_packus_epi32(c0, c1), w23 = _mm256_packus_epi32(c2, c3);          \
-        __m256i b = _mm256_packus_epi16(w01, w23);                                              \
-        b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));          \
+        __m256i b = CONVERT32(Z, I);                                                            \
         if (stream) _mm256_stream_si256((__m256i *)(out + i), b);                               \
         else _mm256_storeu_si256((__m256i *)(out + i), b);                                      \
     }
@@ -358,6 +359,7 @@ static inline size_t convert_rne_avx2(const octet_plan *p, const void *in, const
     else if (inf_rule) { OCTET_RNE_LOOP(0, 1) }
     else { OCTET_RNE_LOOP(0, 0) }
 #undef OCTET_RNE_LOOP
+#undef CONVERT32
     if (stream) _mm_sfence();
     for (; i + 8 <= n; i += 8) store8(out + i, convert8_rne(p, load8_bits(in, i, kind), scale, 1, 1));
     return i;
@@ -393,10 +395,7 @@ static size_t convert_avx2(const octet_plan *p, const uint32_t *in, uint8_t *out
             __m256i c1 = convert8(p, _mm256_loadu_si256((const __m256i *)(in + i + 8)), r);
             __m256i c2 = convert8(p, _mm256_loadu_si256((const __m256i *)(in + i + 16)), r);
             __m256i c3 = convert8(p, _mm256_loadu_si256((const __m256i *)(in + i + 24)), r);
-            __m256i w01 = _mm256_packus_epi32(c0, c1), w23 = _mm256_packus_epi32(c2, c3);
-            __m256i b = _mm256_packus_epi16(w01, w23);
-            b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-            _mm256_storeu_si256((__m256i *)(out + i), b);
+            _mm256_storeu_si256((__m256i *)(out + i), pack32(c0, c1, c2, c3));
         }
         for (; i + 8 <= n; i += 8) store8(out + i, convert8(p, _mm256_loadu_si256((const __m256i *)(in + i)), r));
     }

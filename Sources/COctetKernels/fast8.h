@@ -82,39 +82,35 @@ static inline void octet_fast8_raw16(const octet_fast8 *d, const uint8_t *p, __m
     *hi = _mm256_cvtph_ps(_mm256_extracti128_si256(w, 1));
 }
 
-/* Thirty-two codes at p in one load, without widening: each 16-bit word holds two codes, the even
- * one in its low byte (moved up by a shift) and the odd one already in its high byte, whose low
- * byte then lands below the magnitude and is cleared by keep32. The values (times 2^(bias - 15),
- * no specials among them) come out permuted, as OCTET_FAST8_POSITION says: out[k] lane j holds
- * code OCTET_FAST8_POSITION(k, j). A dot product that multiplies two such permutations lane by
- * lane still pairs a[i] with b[i]; it only has to put its lanes back in order at the end.
- * Returns the 32 codes for the special test. (One load and five integer operations per 32
- * codes, against two widening loads and six for octet_fast8_raw16 twice.) */
-#define OCTET_FAST8_POSITION(k, j) (((k) & 1) * 16 + ((k) >> 1) + 2 * (j))
-
-/* The binary16 words of octet_fast8_load32 before widening: ev holds the even codes, od the odd
- * ones; octet_fast8_widen(ev, od, k) is out[k]. Kernels short of registers widen one k at a time. */
+/* Thirty-two codes in one 32-byte vector w, without widening: each 16-bit word holds two codes,
+ * the even one in its low byte (moved up by a shift) and the odd one already in its high byte,
+ * whose low byte then lands below the magnitude and is cleared by keep32. ev holds the even codes
+ * as binary16, od the odd ones (one load and five integer operations per 32 codes, against two
+ * widening loads and six for octet_fast8_raw16 twice). */
 __attribute__((target("avx2")))
 static inline void octet_fast8_words(const octet_fast8 *d, __m256i w, __m256i *ev, __m256i *od) {
     __m256i keep = _mm256_set1_epi16((short)d->keep32);
     *ev = _mm256_and_si256(_mm256_srai_epi16(_mm256_slli_epi16(w, 8), d->shift), keep);
     *od = _mm256_and_si256(_mm256_srai_epi16(w, d->shift), keep);
 }
+
+/* Eight of those values widened to binary32 (times 2^(bias - 15), no specials among them), k = 0…3.
+ * They come out permuted: widen(ev, od, k) lane j holds code OCTET_FAST8_POSITION(k, j). A dot
+ * product that multiplies two such permutations lane by lane still pairs a[i] with b[i]; it only
+ * has to put its lanes back in order at the end. */
+#define OCTET_FAST8_POSITION(k, j) (((k) & 1) * 16 + ((k) >> 1) + 2 * (j))
 __attribute__((target("avx2,f16c")))
 static inline __m256 octet_fast8_widen(__m256i ev, __m256i od, int k) {
     __m256i v = k >= 2 ? od : ev;
     return _mm256_cvtph_ps(k & 1 ? _mm256_extracti128_si256(v, 1) : _mm256_castsi256_si128(v));
 }
+
+/* All four at once from 32 codes at p; returns the codes for the special test. */
 __attribute__((target("avx2,f16c")))
 static inline __m256i octet_fast8_load32(const octet_fast8 *d, const uint8_t *p, __m256 out[4]) {
-    __m256i w = _mm256_loadu_si256((const __m256i *)p);
-    __m256i keep = _mm256_set1_epi16((short)d->keep32);
-    __m256i ev = _mm256_and_si256(_mm256_srai_epi16(_mm256_slli_epi16(w, 8), d->shift), keep);
-    __m256i od = _mm256_and_si256(_mm256_srai_epi16(w, d->shift), keep);
-    out[0] = _mm256_cvtph_ps(_mm256_castsi256_si128(ev));
-    out[1] = _mm256_cvtph_ps(_mm256_extracti128_si256(ev, 1));
-    out[2] = _mm256_cvtph_ps(_mm256_castsi256_si128(od));
-    out[3] = _mm256_cvtph_ps(_mm256_extracti128_si256(od, 1));
+    __m256i w = _mm256_loadu_si256((const __m256i *)p), ev, od;
+    octet_fast8_words(d, w, &ev, &od);
+    for (int k = 0; k < 4; k++) out[k] = octet_fast8_widen(ev, od, k);
     return w;
 }
 
