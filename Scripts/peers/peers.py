@@ -1041,6 +1041,14 @@ MLD_FORMATS = ["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fn
                "float4_e2m1fn", "int4", "uint4", "int2", "uint2", "int1", "uint1"]
 
 
+def as_floats(inputs):
+    """The inputs as a NumPy array of their own type: binary32 or binary64 (all of one source)."""
+    import numpy as np
+    if inputs and inputs[0].source == "binary64":
+        return np.array([i.bits for i in inputs], dtype=np.uint64).view(np.float64)
+    return np.array([i.bits for i in inputs], dtype=np.uint32).view(np.float32)
+
+
 def np_codes(arr, m: Model):
     import numpy as np
     return [int(x) & (m.size - 1) for x in np.asarray(arr).view(np.uint8)]
@@ -1065,9 +1073,9 @@ def run_mldtypes(ctx):
         b32, b64 = ctx.inputs(fmt)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            a32 = np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32)
+            a32 = as_floats(b32)
             pc32 = np_codes(a32.astype(T), m)
-            a64 = np.array([i.bits for i in b64], dtype=np.uint64).view(np.float64)
+            a64 = as_floats(b64)
             pc64 = np_codes(a64.astype(T), m)
         comps.append(Comparison("ml_dtypes", "NumPy astype", fmt, "RNE, non-saturating", "binary32", b32, pc32,
                                 "rne", "nonsaturate", profile="ml_dtypes"))
@@ -1184,7 +1192,7 @@ def run_onnx(ctx):
                 lambda x, s: helper.float32_to_float8e5m2(x, fn=True, uz=True, saturate=s))]
     for fmt, name, f in f8:
         b32, _ = ctx.inputs(fmt)
-        xs = np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32)
+        xs = as_floats(b32)
         for sat in (True, False):
             pcs = [int(f(x, sat)) for x in xs]
             comps.append(Comparison("onnx", name, fmt, f"saturate={sat}", "binary32", b32, pcs, "rne",
@@ -1194,7 +1202,7 @@ def run_onnx(ctx):
     if hasattr(numpy_helper, "to_float8e8m0"):
         fmt = "float8_e8m0fnu"
         b32, _ = ctx.inputs(fmt)
-        xs = np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32)
+        xs = as_floats(b32)
         for rmode, o in (("up", "rup"), ("down", "rtz"), ("nearest", "rna")):
             for sat in (True, False):
                 pcs = [int(x) for x in numpy_helper.to_float8e8m0(xs, sat, rmode).view(np.uint8)]
@@ -1211,7 +1219,7 @@ def run_onnx(ctx):
     if subbyte is not None and hasattr(subbyte, "float32_to_float4e2m1_unpacked"):
         fmt = "float4_e2m1fn"
         b32, _ = ctx.inputs(fmt)
-        xs = np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32)
+        xs = as_floats(b32)
         pcs = [int(x) & 0xF for x in subbyte.float32_to_float4e2m1_unpacked(xs)]
         comps.append(Comparison("onnx", "subbyte.float32_to_float4e2m1_unpacked", fmt, "(RNE, saturating)",
                                 "binary32", b32, pcs, "rne", "saturate", profile="onnx"))
@@ -1219,7 +1227,7 @@ def run_onnx(ctx):
         for fmt, signed in (("int4", True), ("uint4", False)):
             b32, _ = ctx.inputs(fmt)
             keep = [i for i in b32 if i.value[0] != NAN]  # NaN → int: undefined (checked separately below)
-            xs = np.array([i.bits for i in keep], dtype=np.uint32).view(np.float32)
+            xs = as_floats(keep)
             pcs = [int(x) & 0xF for x in np.ravel(subbyte.float32_to_4bit_unpacked(xs, signed))]
             comps.append(Comparison("onnx", "subbyte.float32_to_4bit_unpacked", fmt, "(RNE, saturating)",
                                     "binary32", keep, pcs, "rne", "saturate", profile="onnx"))
@@ -1248,8 +1256,8 @@ def run_onnx(ctx):
         if m.integer:
             b32 = [i for i in b32 if i.value[0] != NAN]
             b64 = [i for i in b64 if i.value[0] != NAN]
-        x32 = np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32)
-        x64 = np.array([i.bits for i in b64], dtype=np.uint64).view(np.float64)
+        x32 = as_floats(b32)
+        x64 = as_floats(b64)
         if fmt.startswith("float8_e") and fmt != "float8_e8m0fnu":
             variants = [("saturate=1", {"saturate": 1}, "rne", "saturate", "onnx"),
                         ("saturate=0", {"saturate": 0}, "rne", "nonsaturate", None)]
@@ -1300,8 +1308,8 @@ def run_torch(ctx):
         decodes.append(("torch", fmt, "Tensor.view(dtype).to(float64) of every code",
                         [value_of_float(float(x)) for x in codes.to(torch.float64).tolist()]))
         b32, b64 = ctx.inputs(fmt)
-        x32 = torch.from_numpy(np.array([i.bits for i in b32], dtype=np.uint32).view(np.float32).copy())
-        x64 = torch.from_numpy(np.array([i.bits for i in b64], dtype=np.uint64).view(np.float64).copy())
+        x32 = torch.from_numpy(as_floats(b32).copy())
+        x64 = torch.from_numpy(as_floats(b64).copy())
         rounding, overflow, label = torch_policy(fmt)
         for source, inputs, x in (("binary32", b32, x32), ("binary64", b64, x64)):
             pcs = [int(c) for c in x.to(T).view(torch.uint8).tolist()]
