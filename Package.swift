@@ -38,7 +38,9 @@ let package = Package(
         .target(name: "COctetKernels"),
         .target(name: "OctetKernels", dependencies: ["COctetKernels"]),
         // The verification harness: generators, kernel loading, shrinking, vectors.
-        .target(name: "OctetCheck", dependencies: ["Octet"]),
+        // The isolation harness of `octet check` (worker process, guarded buffers): plain C, no GMP.
+        .target(name: "COctetWorker"),
+        .target(name: "OctetCheck", dependencies: ["Octet", "COctetWorker"]),
         // MAC gate counts (Appendix B of van Baalen et al. 2023) and bits of accuracy, from verified widths and grids.
         .target(name: "OctetHardware", dependencies: ["Octet"]),
         // Describes reference formats to the kernels (the only place both meet, besides tests).

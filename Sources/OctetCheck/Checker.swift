@@ -42,105 +42,297 @@ public struct Counterexample: Sendable {
     public let shrinkSteps: Int
 }
 
-/// The outcome of a run: cases per generator (executed in this shard) and the first mismatch.
+/// A kernel defect found in the run, with the case that triggers it (isolated by bisection when
+/// the batch was one call).
+public struct DefectReport: Sendable {
+    public let defect: KernelDefect
+    public let generator: String
+    public let index: Int?
+    public let input: CheckCase?
+    public init(defect: KernelDefect, generator: String, index: Int?, input: CheckCase?) {
+        self.defect = defect
+        self.generator = generator
+        self.index = index
+        self.input = input
+    }
+}
+
+/// The first mismatch of a signature, enough to shrink it again: its batch and position.
+public struct FailureExample: Sendable {
+    public let generator: String
+    /// The generator's position in the operation's list, so examples order the same in every shard.
+    public let generatorPosition: Int
+    public let index: Int
+    public let batch: [CheckCase]
+    public let position: Int
+    public let observed: CheckResult
+    public let expected: CheckResult
+    public var input: CheckCase { batch[position] }
+}
+
+/// All mismatches that fit exactly the same set of explanations.
+public struct SignatureTally: Sendable {
+    public let hypotheses: [Hypothesis]
+    public var count: Int
+    public var example: FailureExample
+}
+
+/// A class of mismatches: the explanation chosen for them, how many, and a shrunk example.
+public struct FailureClass: Sendable {
+    public let hypothesis: Hypothesis
+    public let count: Int
+    /// Other explanations that fit every case of the class as well.
+    public let also: [Hypothesis]
+    public let example: Counterexample
+}
+
+/// The outcome of a run.
 public struct CheckReport: Sendable {
     public let title: String
     public let seed: UInt64
     public let shard: Shard
+    public var budget: Int
     public var counts: [(name: String, cases: Int)]
+    public var generatorFailures: [String: Int] = [:]
     public var passed: Int
     public var failed: Int
-    public var counterexample: Counterexample?
+    /// Cases where the reference has no defined result (NaN into a format without NaN).
+    public var undefined = 0
+    public var signatures: [SignatureTally] = []
+    public var classes: [FailureClass] = []
+    public var defect: DefectReport?
+    /// True when --max-failures stopped the run before the end of the budget.
+    public var stoppedEarly = false
+
+    public init(title: String, seed: UInt64, shard: Shard, budget: Int, counts: [(name: String, cases: Int)] = [], passed: Int = 0, failed: Int = 0) {
+        self.title = title
+        self.seed = seed
+        self.shard = shard
+        self.budget = budget
+        self.counts = counts
+        self.passed = passed
+        self.failed = failed
+    }
+
+    /// pass, mismatch, or the defect's status.
+    public var status: String { defect?.defect.status ?? (failed > 0 ? "mismatch" : "pass") }
+    /// The first class's example: the counterexample to look at first.
+    public var counterexample: Counterexample? { classes.first?.example }
 
     /// Generators that ran no case, which makes the run a failure: a generator that never runs
     /// tests nothing.
     public var idleGenerators: [String] { counts.filter { $0.cases == 0 }.map(\.name) }
 }
 
+/// Groups signatures into classes by greedy set cover: the explanation that fits the most
+/// mismatches not yet covered becomes a class, until every mismatch has one. It depends only on
+/// the summed counts, so shards merged give the classes of the whole run.
+public enum ClassCover {
+    /// Each class: its explanation, its count, the signatures it covers, and the other
+    /// explanations that fit every one of its cases too (ambiguities the user should see).
+    public static func cover(_ signatures: [(hypotheses: [Hypothesis], count: Int)]) -> [(hypothesis: Hypothesis, count: Int, members: [Int], also: [Hypothesis])] {
+        var open = Set(signatures.indices.filter { signatures[$0].count > 0 })
+        var out: [(Hypothesis, Int, [Int], [Hypothesis])] = []
+        while !open.isEmpty {
+            var score: [Hypothesis: Int] = [:]
+            for i in open { for h in signatures[i].hypotheses { score[h, default: 0] += signatures[i].count } }
+            guard let best = score.max(by: { $0.value != $1.value ? $0.value < $1.value : $1.key < $0.key }) else { break }
+            let members = open.filter { signatures[$0].hypotheses.contains(best.key) }.sorted()
+            var also = Set(signatures[members[0]].hypotheses)
+            for m in members { also.formIntersection(signatures[m].hypotheses) }
+            also.remove(best.key)
+            out.append((best.key, best.value, members, also.sorted()))
+            open.subtract(members)
+        }
+        return out
+    }
+}
+
 public struct Checker {
     public let spec: CheckSpec
-    public let kernel: KernelUnderTest
+    public let runner: KernelRunner
     public var batchSize = 4096
+    /// Elements per dot batch (the shared region holds 64 MiB).
+    public var dotElements = 1 << 20
+    /// How many fresh calls confirm a failing batch's answers.
+    public var reruns = 3
 
     public init(spec: CheckSpec, kernel: KernelUnderTest) {
         self.spec = spec
-        self.kernel = kernel
+        self.runner = InProcessRunner(kernel)
     }
 
-    /// Runs every generator's cases in the shard; stops at the first mismatch and shrinks it.
+    public init(spec: CheckSpec, runner: KernelRunner) {
+        self.spec = spec
+        self.runner = runner
+    }
+
+    var batched: Bool { spec.kind == .convert || spec.kind == .mul }
+
+    /// Splits the indices into batches: at most `batchSize` (convert, mul; at least three
+    /// batches per generator when it has three cases, so every generator meets several buffer
+    /// placements) or `dotElements` elements and 256 calls (dots).
+    func batches(_ g: CaseGenerator, _ indices: [Int]) -> [[Int]] {
+        if batched {
+            let size = max(1, min(batchSize, (indices.count + 2) / 3))
+            return stride(from: 0, to: indices.count, by: size).map { Array(indices[$0 ..< min($0 + size, indices.count)]) }
+        }
+        var out: [[Int]] = [], cur: [Int] = [], elems = 0
+        for i in indices {
+            let n: Int
+            switch g.caseAt(i) { case .dot(let a, _): n = a.count; case .dotI8(let a, _): n = a.count; default: n = 1 }
+            if !cur.isEmpty && (elems + n > dotElements || cur.count >= 256) { out.append(cur); cur = []; elems = 0 }
+            cur.append(i)
+            elems += n
+        }
+        if !cur.isEmpty { out.append(cur) }
+        return out
+    }
+
+    /// Runs every generator's cases in the shard, reports every mismatch grouped into classes
+    /// (or stops after `maxFailures`), and stops at the first kernel defect.
     /// `progress(done, total)` is called now and then.
-    public func run(budget: Int, seed: UInt64, shard: Shard = .whole,
+    public func run(budget: Int, seed: UInt64, shard: Shard = .whole, maxFailures: Int? = nil,
                     progress: ((Int, Int) -> Void)? = nil) -> CheckReport {
         let gens = Generators.all(for: spec, budget: budget, seed: seed)
-        let total = gens.reduce(0) { $0 + $1.count }
-        var report = CheckReport(title: spec.title, seed: seed, shard: shard, counts: [], passed: 0, failed: 0, counterexample: nil)
-        var offset = 0
-        var done = 0
-        let batched = spec.kind == .convert || spec.kind == .mul
-        for g in gens {
+        let total = gens.reduce(0) { $0 + $1.count } / shard.count
+        var report = CheckReport(title: spec.title, seed: seed, shard: shard, budget: budget)
+        var tallies: [[Hypothesis]: SignatureTally] = [:]
+        var order: [[Hypothesis]] = []
+        var offset = 0, done = 0, placement = -1
+        var stop = false
+        for (gi, g) in gens.enumerated() {
             var executed = 0
-            var pending: [(Int, CheckCase)] = []
-            func flush() -> Bool {
-                guard !pending.isEmpty else { return true }
-                let cases = pending.map(\.1)
-                let observed = spec.run(kernel, cases)
-                for (k, (idx, c)) in pending.enumerated() {
-                    let e = spec.expected(c)
-                    if !spec.matches(observed[k], e) {
-                        report.failed += 1
-                        report.counterexample = shrink(generator: g.name, index: idx, batch: cases, position: k, observed: observed[k], expected: e)
-                        executed += k + 1
-                        report.passed += k
-                        pending = []
-                        return false
+            if stop { report.counts.append((g.name, 0)); offset += g.count; continue }
+            let indices = (0 ..< g.count).filter { shard.contains(offset + $0) }
+            batchLoop: for batch in batches(g, indices) {
+                let cases = batch.map(g.caseAt)
+                placement += 1
+                switch runner.run(cases, placement: placement) {
+                case .defect(let d, let pos):
+                    let (p, d2) = pos.map { ($0, d) } ?? isolate(cases, placement: placement, defect: d)
+                    report.defect = DefectReport(defect: d2, generator: g.name, index: batch[p], input: cases[p])
+                    stop = true
+                    break batchLoop
+                case .results(let observed):
+                    var failing: [Int] = []
+                    for k in cases.indices {
+                        let e = spec.expected(cases[k])
+                        if case .undefined = e { report.undefined += 1; continue }
+                        if spec.matches(observed[k], e) { report.passed += 1 } else { failing.append(k) }
                     }
+                    executed += cases.count
+                    done += cases.count
+                    if !failing.isEmpty {
+                        if let (k, d) = confirm(cases, observed, placement: placement) {
+                            report.defect = DefectReport(defect: d, generator: g.name, index: batch[k], input: cases[k])
+                            stop = true
+                            break batchLoop
+                        }
+                        for k in failing {
+                            let e = spec.expected(cases[k])
+                            let hs = Array(Set(Classifier.explain(spec, cases[k], observed: observed[k], expected: e))).sorted()
+                            if tallies[hs] == nil {
+                                order.append(hs)
+                                tallies[hs] = SignatureTally(hypotheses: hs, count: 0,
+                                                             example: FailureExample(generator: g.name, generatorPosition: gi, index: batch[k], batch: cases, position: k, observed: observed[k], expected: e))
+                            }
+                            tallies[hs]!.count += 1
+                            report.failed += 1
+                            report.generatorFailures[g.name, default: 0] += 1
+                            if let m = maxFailures, report.failed >= m {
+                                report.stoppedEarly = true
+                                stop = true
+                                break batchLoop
+                            }
+                        }
+                    }
+                    progress?(done, total)
                 }
-                executed += pending.count
-                report.passed += pending.count
-                done += pending.count
-                progress?(done, total)
-                pending = []
-                return true
             }
-            var ok = true
-            for i in 0 ..< g.count where shard.contains(offset + i) {
-                pending.append((i, g.caseAt(i)))
-                if !batched || pending.count >= batchSize {
-                    if !flush() { ok = false; break }
-                }
-            }
-            if ok { ok = flush() }
             report.counts.append((g.name, executed))
             offset += g.count
-            if !ok {
-                // Record the generators that did not get to run, so the report is complete.
-                for rest in gens.drop(while: { $0.name != g.name }).dropFirst() { report.counts.append((rest.name, 0)) }
-                break
+        }
+        report.signatures = order.map { tallies[$0]! }
+        classify(&report)
+        return report
+    }
+
+    /// Reruns a batch with mismatches `reruns` times, in fresh batches at other placements; the
+    /// first case whose answers differ is nondeterministic (a defect found on the way is returned
+    /// as it is).
+    func confirm(_ cases: [CheckCase], _ observed: [CheckResult], placement: Int) -> (Int, KernelDefect)? {
+        for j in 1 ... max(reruns, 1) {
+            switch runner.run(cases, placement: placement + j) {
+            case .defect(let d, let pos):
+                let (p, d2) = pos.map { ($0, d) } ?? isolate(cases, placement: placement + j, defect: d)
+                return (p, d2)
+            case .results(let again):
+                if let k = cases.indices.first(where: { again[$0] != observed[$0] }) {
+                    return (k, .nondeterministic(answers: [CheckText.describe(observed[k], spec), CheckText.describe(again[k], spec)]))
+                }
             }
         }
-        return report
+        return nil
+    }
+
+    /// Bisects a batch that ended in a defect to the case that triggers it: the first half that
+    /// still fails, down to one case (or the first of the smallest range that needs all of its
+    /// cases).
+    func isolate(_ cases: [CheckCase], placement: Int, defect: KernelDefect) -> (Int, KernelDefect) {
+        var lo = 0, hi = cases.count, d = defect
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if case .defect(let d1, _) = runner.run(Array(cases[lo ..< mid]), placement: placement) { hi = mid; d = d1; continue }
+            if case .defect(let d2, _) = runner.run(Array(cases[mid ..< hi]), placement: placement) { lo = mid; d = d2; continue }
+            break
+        }
+        return (lo, d)
+    }
+
+    /// Classes by greedy cover, each with its first example shrunk (keeping its explanation) and
+    /// checked to reproduce in a fresh worker.
+    func classify(_ report: inout CheckReport) {
+        let cover = ClassCover.cover(report.signatures.map { ($0.hypotheses, $0.count) })
+        for c in cover {
+            let ex = c.members.map { report.signatures[$0].example }.min { ($0.generatorPosition, $0.index) < ($1.generatorPosition, $1.index) }!
+            let ce = shrink(ex, keeping: c.hypothesis)
+            report.classes.append(FailureClass(hypothesis: c.hypothesis, count: c.count, also: c.also, example: ce))
+        }
+        guard report.defect == nil, let first = report.classes.first?.example else { return }
+        // The reproduce line must reproduce: the shrunk case, in a fresh process.
+        let fresh = runner.fresh()
+        if case .results(let again) = fresh.run([first.shrunk], placement: 0), again[0] != first.observed,
+           case .results(let again2) = fresh.run([first.shrunk], placement: 1), again2[0] != first.observed {
+            report.defect = DefectReport(defect: .nondeterministic(answers: [CheckText.describe(first.observed, spec), CheckText.describe(again[0], spec)]),
+                                         generator: first.generator, index: first.index, input: first.shrunk)
+        }
     }
 
     // MARK: Shrinking
 
     func fails(_ batch: [CheckCase], at k: Int) -> (CheckResult, CheckResult)? {
-        let o = spec.run(kernel, batch)[k]
+        guard case .results(let o) = runner.run(batch, placement: 0) else { return nil }
         let e = spec.expected(batch[k])
-        return spec.matches(o, e) ? nil : (o, e)
+        if case .undefined = e { return nil }
+        return spec.matches(o[k], e) ? nil : (o[k], e)
     }
 
-    /// Reduces a failing case: shorter vectors, and codes or values closer to zero and one.
-    /// Batched cases are shrunk in place inside their batch, so a fault that needs the SIMD body
-    /// still shows.
-    func shrink(generator: String, index: Int, batch: [CheckCase], position k: Int,
-                observed: CheckResult, expected: CheckResult) -> Counterexample {
-        var current = batch
+    /// Reduces a failing case: shorter vectors, and codes or values closer to zero and one, as
+    /// long as the mismatch keeps its explanation. Batched cases are shrunk in place inside their
+    /// batch, so a fault that needs the SIMD body still shows.
+    func shrink(_ ex: FailureExample, keeping h: Hypothesis) -> Counterexample {
+        // Dots are one call per case: shrink the case alone. Batched cases stay in their batch.
+        var current = batched ? ex.batch : [ex.input]
+        let k = batched ? ex.position : 0
         var steps = 0
-        var result = (observed, expected)
+        var result = (ex.observed, ex.expected)
+        var attempts = 0
         func attempt(_ candidate: CheckCase) -> Bool {
+            attempts += 1
             var trial = current
             trial[k] = candidate
-            if let r = fails(trial, at: k) {
+            if let r = fails(trial, at: k), Classifier.explain(spec, candidate, observed: r.0, expected: r.1, only: h).contains(h) {
                 current = trial
                 result = r
                 steps += 1
@@ -149,14 +341,16 @@ public struct Checker {
             return false
         }
         var improved = true
-        while improved && steps < 500 {
+        // At most 500 simplifications and 3000 tries: removing single elements from a long vector
+        // costs a reference dot per try.
+        while improved && steps < 500 && attempts < 3000 {
             improved = false
-            for c in candidates(current[k]) where attempt(c) {
+            for c in candidates(current[k]) where attempts < 3000 && attempt(c) {
                 improved = true
                 break
             }
         }
-        return Counterexample(generator: generator, index: index, original: batch[k], shrunk: current[k],
+        return Counterexample(generator: ex.generator, index: ex.index, original: ex.input, shrunk: current[k],
                               observed: result.0, expected: result.1, shrinkSteps: steps)
     }
 

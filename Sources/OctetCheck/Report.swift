@@ -1,3 +1,4 @@
+import Foundation
 import Octet
 import OctetExact
 
@@ -10,13 +11,13 @@ public enum CheckText {
         case (.convert(let u), _):
             return ["input     \(binary32.hex(Int(u)))  = \(IEEEBits.decode(UInt64(u), as: .binary32))"]
         case (.mul(let x, let y), .mul(let fa, let fb, _, _, _)):
-            return ["a         \(fa.hex(x))  = \(fa.value(ofCode: x))", "b         \(fb.hex(y))  = \(fb.value(ofCode: y))"]
+            return ["a         \(fa.hex(x))  = \(valueText(fa.value(ofCode: x)))", "b         \(fb.hex(y))  = \(valueText(fb.value(ofCode: y)))"]
         case (.dot(let xs, let ys), .dot(let fa, let fb, _, _)):
             return ["n         \(xs.count)",
                     "a         " + xs.map { fa.hex($0) }.joined(separator: ","),
-                    "          = " + xs.map { fa.value(ofCode: $0).description }.joined(separator: ", "),
+                    "          = " + xs.map { valueText(fa.value(ofCode: $0)) }.joined(separator: ", "),
                     "b         " + ys.map { fb.hex($0) }.joined(separator: ","),
-                    "          = " + ys.map { fb.value(ofCode: $0).description }.joined(separator: ", ")]
+                    "          = " + ys.map { valueText(fb.value(ofCode: $0)) }.joined(separator: ", ")]
         case (.dotI8(let xs, let ys), _):
             return ["n         \(xs.count)", "a         " + xs.map(String.init).joined(separator: ","), "b         " + ys.map(String.init).joined(separator: ",")]
         default:
@@ -33,7 +34,7 @@ public enum CheckText {
             case .mul(_, _, let out, _, _): f = out
             default: return "\(c)"
             }
-            return "\(f.hex(c))  = \(f.value(ofCode: c))"
+            return "\(f.hex(c))  = \(valueText(f.value(ofCode: c)))"
         case .binary32(let b): return "\(binary32.hex(Int(b)))  = \(binary32.value(ofCode: Int(b)))"
         case .int32(let v): return "\(v)"
         case .undefined(let why): return "(none: \(why))"
@@ -63,42 +64,130 @@ public enum CheckText {
         let lv = f.value(ofCode: lo).rational, hv = f.value(ofCode: hi).rational
         var tie = false
         if let lv, let hv, lv != hv { tie = (lv + hv) == r.timesPowerOfTwo(1) }
-        return "exact     \(exact)\nneighbours \(f.hex(lo)) = \(f.value(ofCode: lo)) and \(f.hex(hi)) = \(f.value(ofCode: hi))\(tie ? "; the exact value is a tie" : "")"
+        return "exact     \(valueText(exact))\nneighbours \(f.hex(lo)) = \(valueText(f.value(ofCode: lo))) and \(f.hex(hi)) = \(valueText(f.value(ofCode: hi)))\(tie ? "; the exact value is a tie" : "")"
+    }
+
+    /// A value as people read it: powers of two beyond 2^±20 as `2^k` (E8M0 spans 2^-127 … 2^127,
+    /// whose decimals run to 120 digits), everything else exactly.
+    public static func valueText(_ v: ExactValue) -> String {
+        if case .number(let r) = v, let e = r.magnitude.exactLog2, e.magnitude > 20 { return (r.isNegative ? "-" : "") + "2^\(e)" }
+        return v.description
+    }
+
+    /// The operands of a case as the hex line of `octet gen` (convert `INPUT`, mul `A B`,
+    /// dot `A1,… B1,…`).
+    public static func inputHex(_ c: CheckCase, _ spec: CheckSpec) -> String {
+        func h2(_ x: Int) -> String { let s = String(x & 0xFF, radix: 16, uppercase: true); return s.count < 2 ? "0" + s : s }
+        switch c {
+        case .convert(let u): return binary32.hex(Int(u))
+        case .mul(let x, let y): return "0x\(h2(x)) 0x\(h2(y))"
+        case .dot(let xs, let ys): return xs.map(h2).joined(separator: ",") + " " + ys.map(h2).joined(separator: ",")
+        case .dotI8(let xs, let ys): return xs.map { h2(Int($0)) }.joined(separator: ",") + " " + ys.map { h2(Int($0)) }.joined(separator: ",")
+        }
+    }
+
+    /// The identity of the kernel under test, for reports.
+    public struct KernelIdentity: Sendable {
+        public let path: String
+        public let sha256: String
+        public let symbol: String
+        public init(path: String, sha256: String, symbol: String) { self.path = path; self.sha256 = sha256; self.symbol = symbol }
+    }
+
+    static func example(_ ce: Counterexample, _ spec: CheckSpec) -> [String] {
+        var out = describe(ce.shrunk, spec)
+        out.append("observed  \(describe(ce.observed, spec))")
+        out.append("expected  \(describe(ce.expected, spec))")
+        if let n = neighbours(ce.shrunk, spec) { out += n.split(separator: "\n").map(String.init) }
+        return out
     }
 
     public static func render(_ report: CheckReport, spec: CheckSpec, command: String?) -> String {
         var out = ""
-        if let ce = report.counterexample {
-            out += "MISMATCH  \(report.title)\n"
-            out += "generator \(ce.generator), case \(ce.index), seed \(report.seed), shard \(report.shard)"
-            out += ce.shrinkSteps > 0 ? " (shrunk in \(ce.shrinkSteps) steps)\n" : "\n"
-            for line in describe(ce.shrunk, spec) { out += line + "\n" }
-            out += "observed  \(describe(ce.observed, spec))\n"
-            out += "expected  \(describe(ce.expected, spec))\n"
-            if let n = neighbours(ce.shrunk, spec) { out += n + "\n" }
+        if let d = report.defect {
+            out += "\(d.defect.status.uppercased())  \(report.title)\n"
+            out += "\(d.defect)\n"
+            if let input = d.input {
+                out += "generator \(d.generator), case \(d.index ?? 0), seed \(report.seed), shard \(report.shard)\n"
+                for line in describe(input, spec) { out += line + "\n" }
+                out += "input hex \(inputHex(input, spec))\n"
+            } else {
+                out += "(while loading the library, before any call)\n"
+            }
             if let command { out += "reproduce: \(command) --seed \(report.seed)\n" }
         }
-        for (name, n) in report.counts { out += "  \(name.padding(18)) \(n) cases\n" }
-        out += "\(report.passed) passed, \(report.failed) failed\n"
+        if !report.classes.isEmpty {
+            if report.defect == nil { out += "MISMATCH  \(report.title)\n" }
+            out += "\(report.failed) case\(report.failed == 1 ? "" : "s") fail\(report.failed == 1 ? "s" : ""), in \(report.classes.count) class\(report.classes.count == 1 ? "" : "es")\(report.stoppedEarly ? " (stopped by --max-failures)" : ""):\n"
+            for c in report.classes {
+                out += "  \(c.hypothesis.cls.padding(16)) \(String(c.count).padding(8)) \(c.hypothesis.evidence)"
+                out += c.also.isEmpty ? "\n" : " (also fits: \(c.also.map(\.description).joined(separator: "; ")))\n"
+            }
+            for c in report.classes {
+                let ce = c.example
+                out += "\n\(c.hypothesis.cls) (\(c.hypothesis.evidence)), first example: generator \(ce.generator), case \(ce.index), seed \(report.seed), shard \(report.shard)"
+                out += ce.shrinkSteps > 0 ? " (shrunk in \(ce.shrinkSteps) steps)\n" : "\n"
+                for line in example(ce, spec) { out += line + "\n" }
+            }
+            if report.defect == nil, let command { out += "reproduce: \(command) --seed \(report.seed)\n" }
+        }
+        for (name, n) in report.counts {
+            let f = report.generatorFailures[name] ?? 0
+            out += "  \(name.padding(18)) \(n) cases\(f > 0 ? ", \(f) failed" : "")\n"
+        }
+        out += "\(report.passed) passed, \(report.failed) failed"
+        if report.undefined > 0 { out += ", \(report.undefined) without a defined result (undefined)" }
+        out += "\n"
         return out
     }
 
-    public static func json(_ report: CheckReport, spec: CheckSpec) -> String {
-        func q(_ s: String) -> String {
-            var o = "\""
-            for ch in s.unicodeScalars {
-                switch ch {
-                case "\"": o += "\\\""
-                case "\\": o += "\\\\"
-                case "\n": o += "\\n"
-                default: o.unicodeScalars.append(ch)
-                }
+    static func q(_ s: String) -> String {
+        var o = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": o += "\\\""
+            case "\\": o += "\\\\"
+            case "\n": o += "\\n"
+            case "\t": o += "\\t"
+            default:
+                if ch.value < 0x20 { o += String(format: "\\u%04x", ch.value) } else { o.unicodeScalars.append(ch) }
             }
-            return o + "\""
         }
-        var s = "{\"operation\": \(q(report.title)), \"seed\": \(report.seed), \"shard\": \(q(report.shard.description)), "
-        s += "\"generators\": {" + report.counts.map { "\(q($0.name)): \($0.cases)" }.joined(separator: ", ") + "}, "
-        s += "\"passed\": \(report.passed), \"failed\": \(report.failed)"
+        return o + "\""
+    }
+
+    static func exampleJSON(_ ce: Counterexample, _ spec: CheckSpec, position: Int? = nil) -> String {
+        var s = "{\"generator\": \(q(ce.generator)), \"index\": \(ce.index), "
+        if let position { s += "\"generator_position\": \(position), " }
+        s += "\"input\": \(q(inputHex(ce.shrunk, spec))), \"inputs\": \(q(describe(ce.shrunk, spec).joined(separator: "; "))), "
+        s += "\"observed\": \(q(describe(ce.observed, spec))), \"expected\": \(q(describe(ce.expected, spec))), \"shrink_steps\": \(ce.shrinkSteps)}"
+        return s
+    }
+
+    /// The JSON contract of `octet check --json` (Specs/vectors.md, "Checking a kernel").
+    public static func json(_ report: CheckReport, spec: CheckSpec, kernel: KernelIdentity? = nil) -> String {
+        var s = "{\"status\": \(q(report.status)), \"operation\": \(q(report.title)), "
+        if let k = kernel { s += "\"kernel\": {\"path\": \(q(k.path)), \"sha256\": \(q(k.sha256)), \"symbol\": \(q(k.symbol))}, " }
+        s += "\"seed\": \(report.seed), \"budget\": \(report.budget), \"shard\": \(q(report.shard.description)), "
+        s += "\"passed\": \(report.passed), \"failed\": \(report.failed), \"undefined\": \(report.undefined), "
+        s += "\"stopped_early\": \(report.stoppedEarly), "
+        s += "\"generators\": [" + report.counts.map { "{\"name\": \(q($0.name)), \"cases\": \($0.cases), \"failed\": \(report.generatorFailures[$0.name] ?? 0)}" }.joined(separator: ", ") + "], "
+        s += "\"classes\": [" + report.classes.map {
+            "{\"class\": \(q($0.hypothesis.cls)), \"count\": \($0.count), \"evidence\": \(q($0.hypothesis.evidence)), \"also\": [\($0.also.map { q($0.description) }.joined(separator: ", "))], \"example\": \(exampleJSON($0.example, spec))}"
+        }.joined(separator: ", ") + "], "
+        // Every signature with its count: what `octet merge` sums to classify shards as one run.
+        s += "\"signatures\": [" + report.signatures.map { t in
+            let ex = t.example
+            let ce = Counterexample(generator: ex.generator, index: ex.index, original: ex.input, shrunk: ex.input, observed: ex.observed, expected: ex.expected, shrinkSteps: 0)
+            return "{\"hypotheses\": [" + t.hypotheses.map { q($0.description) }.joined(separator: ", ") + "], \"count\": \(t.count), \"example\": \(exampleJSON(ce, spec, position: ex.generatorPosition))}"
+        }.joined(separator: ", ") + "]"
+        if let d = report.defect {
+            s += ", \"defect\": \(q(d.defect.description))"
+            if let input = d.input {
+                s += ", \"case\": {\"generator\": \(q(d.generator)), \"index\": \(d.index ?? 0), \"input\": \(q(inputHex(input, spec))), \"inputs\": \(q(describe(input, spec).joined(separator: "; ")))}"
+            }
+            if case .nondeterministic(let answers) = d.defect { s += ", \"answers\": [" + answers.map(q).joined(separator: ", ") + "]" }
+        }
         if let ce = report.counterexample {
             s += ", \"counterexample\": {\"generator\": \(q(ce.generator)), \"case\": \(ce.index), "
             s += "\"inputs\": \(q(describe(ce.shrunk, spec).joined(separator: "; "))), "

@@ -82,12 +82,31 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check a compiled kernel (C ABI of octet_kernel.h) against the reference.",
         discussion: """
-        Loads SYMBOL from LIB with dlopen and runs every applicable generator against it: exhaustive \
-        pairs (mul), TestFloat-style patterns, values, midpoints and overflow thresholds (convert), \
-        boundary-weighted vectors (dot: cancellation, extremes, huge-then-tiny, ties, long runs). \
-        Exit 0 when every case passed (the count per generator is printed), 1 on a mismatch (the \
-        minimal counterexample after shrinking, with the seed), 2 on usage errors or a kernel that \
-        cannot be loaded.
+        Runs SYMBOL of LIB in a worker process (the checker survives whatever the kernel does) on \
+        every applicable generator: exhaustive pairs (mul), TestFloat-style patterns, values, \
+        midpoints and overflow thresholds (convert), boundary-weighted vectors (dot). Inputs end \
+        at (and start after) PROT_NONE guard pages, outputs sit between canaries, inputs are \
+        compared with a private copy after every call, and failing batches are rerun three times.
+
+        Status (first line, and `status` in --json): pass; mismatch; crash (a signal; the case \
+        that triggers it, isolated by bisection); timeout (no answer within --timeout); exited \
+        (the kernel or the library's constructor ended the process); oob-read; oob-write (with \
+        the bytes written past the end); input-modified; nondeterministic (fresh calls gave \
+        different answers, or the counterexample does not reproduce).
+
+        Every mismatch of the budget is counted (--max-failures stops early) and classified: nan \
+        (the kernel's NaN code), zero-sign, overflow-policy (names the policy it matches), \
+        rounding-mode, double-rounding (via binary16, bfloat16 or binary32), profile (a \
+        compatibility profile), accumulator (dot: another accumulator model), other (how many \
+        codes above or below, and the side of the midpoint). Each class has its count and a \
+        shrunk first example. Cases without a defined result (NaN into a format without NaN) \
+        are counted as undefined.
+
+        --json prints one object: status, operation, kernel {path, sha256, symbol}, seed, \
+        budget, shard, passed, failed, undefined, generators [{name, cases, failed}], classes \
+        [{class, count, evidence, example}], signatures (for `octet merge`), and for a kernel \
+        defect: defect and case {generator, index, input}. Exit 0 only for pass; 1 for a \
+        mismatch or a kernel defect; 2 for usage errors and libraries that cannot be loaded.
         """)
 
     @Option(help: "The shared library (.so) holding the kernel.")
@@ -101,8 +120,26 @@ struct CheckCommand: ParsableCommand {
     var seed: UInt64 = 1
     @Option(help: "Run one shard I/N of the sweep (0 ≤ I < N).")
     var shard: String = "0/1"
+    @Option(help: "Seconds a batch may take before the kernel counts as hung.")
+    var timeout: Double = 10
+    @Option(name: .customLong("max-failures"), help: "Stop after N mismatches (default: run the whole budget).")
+    var maxFailures: Int?
     @Flag(help: "Print the result as one JSON object.")
     var json = false
+
+    /// The command line without its seed (`--seed S` or `--seed=S`), quoted for a POSIX shell.
+    static func commandLine() -> String {
+        var args: [String] = []
+        var skipNext = false
+        for a in CommandLine.arguments.dropFirst() {
+            if skipNext { skipNext = false; continue }
+            if a == "--seed" { skipNext = true; continue }
+            if a.hasPrefix("--seed=") { continue }
+            let plain = !a.isEmpty && a.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_./:=,+@%".unicodeScalars.contains($0)) }
+            args.append(plain ? a : "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'")
+        }
+        return (["octet"] + args).joined(separator: " ")
+    }
 
     func run() throws {
         let spec: CheckSpec
@@ -114,31 +151,42 @@ struct CheckCommand: ParsableCommand {
             throw CLIUsage("\(error)")
         }
         if let b = budget, b < 0 { throw CLIUsage("--budget must be non-negative") }
-        let k: KernelUnderTest
-        do { k = try KernelLoader.load(library: kernel, symbol: symbol, as: operation.op) } catch { throw CLIUsage("\(error)") }
-        let bar = ProgressBar()
-        let report = Checker(spec: spec, kernel: k).run(budget: budget ?? Generators.defaultBudget(spec), seed: seed, shard: part,
-                                                        progress: { bar.update($0, $1) })
-        bar.finish()
-        var failed = report.counterexample != nil
-        if json {
-            print(CheckText.json(report, spec: spec))
-        } else {
-            // The command line without its seed (`--seed S` or `--seed=S`): the report appends it.
-            var args: [String] = []
-            var skipNext = false
-            for a in CommandLine.arguments.dropFirst() {
-                if skipNext { skipNext = false; continue }
-                if a == "--seed" { skipNext = true; continue }
-                if a.hasPrefix("--seed=") { continue }
-                // quoted for a POSIX shell when needed, so the line can be pasted as it is
-                let plain = !a.isEmpty && a.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_./:=,+@%".unicodeScalars.contains($0)) }
-                args.append(plain ? a : "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'")
-            }
-            let command = (["octet"] + args).joined(separator: " ")
-            print(CheckText.render(report, spec: spec, command: command), terminator: "")
+        if let m = maxFailures, m < 1 { throw CLIUsage("--max-failures must be at least 1") }
+        guard timeout > 0, timeout <= 86_400 else { throw CLIUsage("--timeout must be between 0 and 86400 seconds") }
+        guard let resolved = realpath(kernel, nil) else {
+            throw CLIUsage("cannot load kernel library '\(kernel)': \(String(cString: strerror(errno)))")
         }
-        if !report.idleGenerators.isEmpty && report.counterexample == nil && part.count == 1 {
+        let path = String(cString: resolved)
+        free(resolved)
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIUsage("cannot read kernel library '\(kernel)'") }
+        let identity = CheckText.KernelIdentity(path: path, sha256: SHA256.hex([UInt8](bytes)), symbol: symbol)
+        let budget = budget ?? Generators.defaultBudget(spec)
+        let report: CheckReport
+        do {
+            let runner = try WorkerRunner(executable: "/proc/self/exe", library: path, symbol: symbol, kind: operation.op, timeout: timeout)
+            let bar = ProgressBar()
+            report = Checker(spec: spec, runner: runner).run(budget: budget, seed: seed, shard: part, maxFailures: maxFailures,
+                                                             progress: { bar.update($0, $1) })
+            bar.finish()
+        } catch {
+            switch error {
+            case .defect(let d):
+                // The library's constructor crashed, hung or ended the worker: a kernel defect.
+                var r = CheckReport(title: spec.title, seed: seed, shard: part, budget: budget)
+                r.defect = DefectReport(defect: d, generator: "load", index: nil, input: nil)
+                print(json ? CheckText.json(r, spec: spec, kernel: identity) : CheckText.render(r, spec: spec, command: nil), terminator: json ? "\n" : "")
+                throw ExitCode(1)
+            default:
+                throw CLIUsage(error.description)
+            }
+        }
+        if json {
+            print(CheckText.json(report, spec: spec, kernel: identity))
+        } else {
+            print(CheckText.render(report, spec: spec, command: CheckCommand.commandLine()), terminator: "")
+        }
+        var failed = report.status != "pass"
+        if !report.idleGenerators.isEmpty && !failed && part.count == 1 {
             writeStderr("error: generators ran no case: \(report.idleGenerators.joined(separator: ", ")) (raise --budget)\n")
             failed = true
         }
@@ -288,10 +336,12 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract: "Merge `octet check --json` results of shards into one summary.",
-        discussion: "Reads JSON result lines from the files (or standard input), sums cases per generator, passed and failed, and reports whether the shards cover 0…N−1 of one N. Exit 1 when any shard failed or shards are missing.")
+        discussion: "Reads JSON result lines from the files (or standard input), sums cases per generator, passed, failed and undefined, sums the mismatch signatures and recomputes the classes over all shards (so they equal those of one whole run), reports any shard's kernel defect, and says whether the shards cover 0…N−1 of one N. Exit 1 when any shard failed or shards are missing.")
 
     @Argument(help: "Files with one JSON result each (default: standard input, one per line).")
     var files: [String] = []
+    @Flag(help: "Print the merged result as one JSON object (classes recomputed over all shards).")
+    var json = false
 
     func run() throws {
         var texts: [String] = []
@@ -311,7 +361,7 @@ struct MergeCommand: ParsableCommand {
         for (i, t) in texts.enumerated() {
             do { try merged.add(t) } catch { throw CLIError("result \(i + 1): \(error)") }
         }
-        print(merged.summary)
+        print(json ? merged.json : merged.summary)
         if !merged.ok { throw ExitCode(1) }
     }
 }

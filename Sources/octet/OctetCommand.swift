@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Octet
 import OctetExact
+import OctetCheck
 
 @main
 struct OctetCommand: ParsableCommand {
@@ -9,6 +10,8 @@ struct OctetCommand: ParsableCommand {
     /// every other error keeps ArgumentParser's status.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // The worker process of `octet check` (not a command: started by the checker itself).
+        if arguments.first == KernelWorker.argument { KernelWorker.main(CommandLine.arguments) }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

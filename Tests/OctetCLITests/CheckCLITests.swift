@@ -111,7 +111,8 @@ struct CheckCLITests {
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
         #expect(obj["failed"] as? Int == 0)
         #expect(obj["shard"] as? String == "0/1")
-        #expect((obj["generators"] as? [String: Int])?.count == 6)
+        #expect((obj["generators"] as? [[String: Any]])?.count == 6)
+        #expect(obj["status"] as? String == "pass")
         #expect(obj["counterexample"] == nil)
     }
 
@@ -192,7 +193,7 @@ struct MergeCLITests {
         let whole = try CheckCLI.check(common)
         #expect(whole.status == 0)
         let wholeObj = try #require(try JSONSerialization.jsonObject(with: Data(whole.stdout.utf8)) as? [String: Any])
-        let wholeGens = try #require(wholeObj["generators"] as? [String: Int])
+        let wholeGens = try #require(wholeObj["generators"] as? [[String: Any]]).map { ($0["name"] as! String, $0["cases"] as! Int) }
         var files: [String] = []
         for i in 0 ..< 4 {
             let r = try CheckCLI.check(common + ["--shard", "\(i)/4"])
@@ -238,7 +239,8 @@ struct MergeCLITests {
         let merged = try OctetBinary.run(["merge"], stdin: text)
         #expect(merged.status == 1)
         #expect(merged.stdout.contains("2 shard(s), complete"))
-        #expect(merged.stdout.contains(": counterexample from midpoints case "), "\(merged.stdout)")
+        #expect(merged.stdout.contains("class rounding-mode (matches --rounding rna): "), "\(merged.stdout)")
+        #expect(merged.stdout.contains("first: generator midpoints case "), "\(merged.stdout)")
         #expect(merged.stdout.contains("observed 0x") && merged.stdout.contains("expected 0x"))
     }
 }

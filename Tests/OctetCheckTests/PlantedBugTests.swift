@@ -63,8 +63,10 @@ enum Planted {
         "planted correct dot-i8": Entry(spec: .dotI8, kernel: .dotI8(planted_dot_i8_correct), budget: 300),
     ]
 
+    /// Stops at the first mismatch (--max-failures 1): these tests look at the first, shrunk
+    /// counterexample; ClassificationTests run whole budgets.
     static func run(_ e: Entry) -> CheckReport {
-        Checker(spec: e.spec, kernel: e.kernel).run(budget: e.budget ?? Generators.defaultBudget(e.spec), seed: 1)
+        Checker(spec: e.spec, kernel: e.kernel).run(budget: e.budget ?? Generators.defaultBudget(e.spec), seed: 1, maxFailures: 1)
     }
 
     /// binary32 bits of a convert case.

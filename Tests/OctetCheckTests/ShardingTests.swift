@@ -202,7 +202,7 @@ struct ShardCheckerTests {
         }
         #expect(merged.complete && merged.ok)
         #expect(merged.passed == whole.passed && merged.failed == 0)
-        #expect(merged.generators == Dictionary(uniqueKeysWithValues: whole.counts.map { ($0.name, $0.cases) }))
+        #expect(merged.generators.mapValues(\.cases) == Dictionary(uniqueKeysWithValues: whole.counts.map { ($0.name, $0.cases) }))
         #expect(merged.summary.contains("3 shard(s), complete"))
         #expect(!partial.complete && !partial.ok)
         #expect(partial.summary.contains("INCOMPLETE: shards [0, 2] of 3"))
