@@ -412,3 +412,53 @@ private func bits(_ x: Float) -> Int { Int(x.bitPattern) }
         #expect(try acc("exact", d, e4, d, e4) == 200959)
     }
 }
+
+/// §2.5: the initial value C (D = A·B + C). Values from the header's code table.
+@Suite struct InitialValueTests {
+    @Test("c= parses into the model with its value; NaN, non-dyadic values and c= twice are refused")
+    func spellings() throws {
+        #expect(try AccumulatorModel.parse("exact,c=+0") == .initialized(.exact, .zero(negative: false)))
+        #expect(try AccumulatorModel.parse("exact,c=-0") == .initialized(.exact, .zero(negative: true)))
+        #expect(try AccumulatorModel.parse("fp32:sequential,fused,c=0x1p-3")
+                == .initialized(.float(FloatAccumulator(format: binary32, order: .sequential, fused: true)), .number(Rational(BigInt(1), timesTwoToThe: -3))))
+        for bad in ["exact,c=nan", "exact,c=0.1", "exact,c=", "exact,c=+0,c=-0", "exact,c=1/3"] {
+            #expect(throws: ModelError.self, "\(bad)") { try AccumulatorModel.parse(bad) }
+        }
+    }
+
+    @Test("an all −0 dot is −0 under exact and +0 under exact,c=+0; every model takes C")
+    func zeroSign() throws {
+        // (−0)·1 + (−0)·1: every product is −0
+        let a = [0x80, 0x80], b = [0x38, 0x38]
+        #expect(try dot("exact", a, e4, b, e4).output.code == 0x8000_0000)
+        #expect(try dot("exact,c=+0", a, e4, b, e4).output.code == 0)
+        #expect(try dot("exact,c=-0", a, e4, b, e4).output.code == 0x8000_0000)
+        #expect(try dot("kulisch,c=+0", a, e4, b, e4).output.code == 0)
+        #expect(try dot("fp32:sequential,c=-0", a, e4, b, e4).output.code == 0x8000_0000)   // −0 + −0 + −0
+        #expect(try dot("fp32:sequential", a, e4, b, e4).output.code == 0)                  // starts from +0
+        #expect(try dot("truncated:g4n26,c=+0", a, e4, b, e4).output.code == 0)
+    }
+
+    @Test("a non-zero C is added once: 1·1.75 + 0.5 = 2.25; lanes start lane 0 from C")
+    func nonZero() throws {
+        for m in ["exact", "kulisch", "fp32:sequential", "fp32:pairwise", "fp32:lanes4", "truncated:g4n26"] {
+            let r = try dot("\(m),c=0.5", [0x38], e4, [0x3E], e4)
+            #expect(r.output.code == bits(2.25), "\(m)")
+            #expect(r.exact.exactValue == .number(Rational(numerator: BigInt(9), denominator: BigInt(4))!), "\(m)")
+        }
+        // binary16 accumulator, C = 2048: 2048 + 1 = 2049 is not a binary16 (spacing 2 above 2048),
+        // a tie that rounds to even 2048; twice: 2048 again (sequential). Exact: 2050.
+        let f16seq = try Dot.compute([0x38, 0x38], e4, [0x38, 0x38], e4, model: try AccumulatorModel.parse("fp16:sequential,c=2048"),
+                                     output: binary32, rounding: .rne, overflow: .ovfinf)
+        #expect(f16seq.output.code == bits(2048))
+        #expect(try dot("exact,c=2048", [0x38, 0x38], e4, [0x38, 0x38], e4).output.code == bits(2050))
+        // lanes2 with C = 2048 in lane 0: lane 0 = 2048 + 1 → 2048, lane 1 = 1; 2048 + 1 → 2048 in binary16
+        let lanes = try Dot.compute([0x38, 0x38], e4, [0x38, 0x38], e4, model: try AccumulatorModel.parse("fp16:lanes2,c=2048"),
+                                    output: binary32, rounding: .rne, overflow: .ovfinf)
+        #expect(lanes.output.code == bits(2048))
+        // pairwise: (1 + 1) = 2, then 2048 + 2 = 2050 exactly representable (spacing 2)
+        let pw = try Dot.compute([0x38, 0x38], e4, [0x38, 0x38], e4, model: try AccumulatorModel.parse("fp16:pairwise,c=2048"),
+                                 output: binary32, rounding: .rne, overflow: .ovfinf)
+        #expect(pw.output.code == bits(2050))
+    }
+}

@@ -10,6 +10,12 @@ public enum AccumulatorModel: Sendable, Hashable {
     case kulisch(KulischRegister?)
     case float(FloatAccumulator)
     case truncated(TruncatedAccumulator)
+    /// The model with an initial value C: D = Σ a_i·b_i + C, with C the first term (the exact
+    /// sum's first term, the value a Kulisch register starts from, the first addend of lane 0 of
+    /// a float accumulator, a term of the first truncated group). `exact,c=+0` is the exact sum
+    /// of a kernel whose accumulator starts at +0 (an integer register, an `acc = 0` loop): an
+    /// exact zero sum is then +0 even when every product is -0 (Specs/accumulation.md §2.5).
+    indirect case initialized(AccumulatorModel, ExactValue)
 
     /// Reads the `--acc` spellings:
     /// - `exact`
@@ -19,7 +25,34 @@ public enum AccumulatorModel: Sendable, Hashable {
     ///   or `lanes<L>` (e.g. `fp32:lanes8`).
     /// - `truncated:<preset>` (see `TruncatedAccumulator.preset`) or
     ///   `truncated:g<G>n<N>[,out=FORMAT][,rounding=MODE][,promote=K]` (defaults: binary32, rtz).
+    /// - any of these followed by `,c=VALUE` (a dyadic value in any spelling of the value parser,
+    ///   `+0`, `-0`, `1.5`, `0x1p-3`, `inf`): the initial value C.
+    /// The range of the last `,c=` (any case) in `text`: the initial-value suffix.
+    static func lastInitialMarker(in text: String) -> Range<String.Index>? {
+        var i = text.endIndex
+        while i > text.startIndex {
+            i = text.index(before: i)
+            guard text[i] == "," else { continue }
+            let c = text.index(after: i)
+            guard c < text.endIndex, text[c] == "c" || text[c] == "C" else { continue }
+            let eq = text.index(after: c)
+            guard eq < text.endIndex, text[eq] == "=" else { continue }
+            return i..<text.index(after: eq)
+        }
+        return nil
+    }
+
     public static func parse(_ text: String) throws(ModelError) -> AccumulatorModel {
+        if let r = Self.lastInitialMarker(in: text) {
+            let inner = try parse(String(text[..<r.lowerBound]))
+            if case .initialized = inner { throw ModelError(text, "c= given twice") }
+            let spelled = String(text[r.upperBound...])
+            let c: ExactValue
+            do { c = try ValueParser.parse(spelled) } catch { throw ModelError(text, "c=\(spelled): \(error.description)") }
+            if c.isNaN { throw ModelError(text, "c=\(spelled): the initial value must be a number, ±0 or ±Inf") }
+            if case .number(let q) = c, Dyadic(exactly: q) == nil { throw ModelError(text, "c=\(spelled) is not a dyadic value (no binary format holds it)") }
+            return .initialized(inner, c)
+        }
         let s = text.lowercased()
         if s == "exact" { return .exact }
         let parts = s.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
@@ -148,9 +181,19 @@ public enum Dot {
     public static func compute(_ a: [Int], _ aFormat: Format, _ b: [Int], _ bFormat: Format, model: AccumulatorModel,
                                output: Format, rounding: RoundingMode = .rne, overflow: OverflowPolicy = .saturate) throws(DotError) -> DotResult {
         guard a.count == b.count else { throw .lengthMismatch(a.count, b.count) }
+        var model = model
+        var initial: Operand?
+        while case .initialized(let inner, let c) = model {   // (nested only when built in code: the innermost C counts)
+            model = inner
+            initial = Operand(c)
+        }
         let xs = a.map { aFormat.operand(ofCode: $0) }
         let ys = b.map { bFormat.operand(ofCode: $0) }
-        let products = zip(xs, ys).map { ExactArithmetic.multiply($0, $1) }
+        let ab = zip(xs, ys).map { ExactArithmetic.multiply($0, $1) }
+        // C is the first term for the exact sum, a Kulisch register and a truncated group; a
+        // float accumulator starts from it (FloatAccumulator.accumulate).
+        var products = ab
+        if let initial { products.insert(initial, at: 0) }
         let exact = ExactArithmetic.sum(products, rounding: rounding)
         let accumulated: Operand
         do {
@@ -158,15 +201,23 @@ public enum Dot {
             case .exact:
                 accumulated = exact
             case .kulisch(let reg):
-                accumulated = try register(for: reg, aFormat, bFormat, terms: a.count).accumulate(products, rounding: rounding)
+                accumulated = try register(for: reg, aFormat, bFormat, terms: products.count).accumulate(products, rounding: rounding)
             case .float(let acc):
-                accumulated = try acc.accumulate(products)
+                accumulated = try acc.accumulate(ab, initial: initial)
+            case .initialized:
+                preconditionFailure("initial values are unwrapped above")
             case .truncated(let t):
-                let terms = zip(xs, ys).enumerated().map { i, pair -> TruncatedAccumulator.Term in
+                let offset = initial == nil ? 0 : 1
+                var terms = zip(xs, ys).enumerated().map { i, pair -> TruncatedAccumulator.Term in
                     let (x, y) = pair
                     let ex = x.dyadic.map { TruncatedAccumulator.binadeExponent($0, in: aFormat) } ?? 0
                     let ey = y.dyadic.map { TruncatedAccumulator.binadeExponent($0, in: bFormat) } ?? 0
-                    return TruncatedAccumulator.Term(value: products[i], exponent: ex + ey)
+                    return TruncatedAccumulator.Term(value: products[i + offset], exponent: ex + ey)
+                }
+                if let initial {
+                    // C's own binade exponent (0 for zero): it aligns like a product of that exponent.
+                    let e = initial.dyadic.flatMap { $0.isZero ? nil : $0.rational.floorLog2 } ?? 0
+                    terms.insert(TruncatedAccumulator.Term(value: initial, exponent: e), at: 0)
                 }
                 accumulated = try t.accumulate(terms)
             }

@@ -43,24 +43,28 @@ public struct FloatAccumulator: Sendable, Hashable {
         try roundInto(ExactArithmetic.sum([x, y], rounding: rounding))
     }
 
-    /// Sums exact products in the declared order; the result is a value of `format`.
-    public func accumulate(_ products: [Operand]) throws(EncodeError) -> Operand {
+    /// Sums exact products in the declared order; the result is a value of `format`. `initial`
+    /// (C of D = A·B + C, rounded into `format` first) is where `sequential` and lane 0 of
+    /// `lanes` start instead of +0; `pairwise` adds it to the tree's sum in one more rounding.
+    public func accumulate(_ products: [Operand], initial: Operand? = nil) throws(EncodeError) -> Operand {
         var terms: [Operand] = []
         terms.reserveCapacity(products.count)
         if fused { terms = products } else {
             for p in products { terms.append(try roundInto(p)) }
         }
         let zero = Operand.finite(.zero, negativeZero: false)
+        let start = try initial.map(roundInto) ?? zero
         switch order {
         case .sequential:
-            return try sequential(terms, from: zero)
+            return try sequential(terms, from: start)
         case .pairwise:
-            if terms.isEmpty { return zero }
-            return try pairwise(terms[...])
+            if terms.isEmpty { return start }
+            let tree = try pairwise(terms[...])
+            return initial == nil ? tree : try add(start, tree)
         case .lanes(let l):
             var lanes: [Operand] = []
             for j in 0 ..< l {
-                lanes.append(try sequential(Array(stride(from: j, to: terms.count, by: l).map { terms[$0] }), from: zero))
+                lanes.append(try sequential(Array(stride(from: j, to: terms.count, by: l).map { terms[$0] }), from: j == 0 ? start : zero))
             }
             if l & (l - 1) == 0 {
                 var width = l
