@@ -76,11 +76,14 @@ struct KulischCommand: ParsableCommand {
         abstract: "Derive the minimal exact fixed-point accumulator for two formats.",
         discussion: """
         Prints the register that holds every sum of up to N products exactly: its width in bits \
-        (two's complement, sign included), the weights of its LSB and of its top (sign) bit as \
-        powers of two, and the product range that determines them. The derivation is checked by \
-        enumerating every product. --json prints one object with width_bits, lsb_exponent, \
-        msb_exponent, max_abs_product, min_abs_product (exact decimals as strings), terms, \
-        terms_log2, a, b, enumerated_width_bits.
+        (the smallest two's complement width, sign included, holding N times the most negative \
+        and N times the most positive product), the weights of its LSB and of its top (sign) bit \
+        as powers of two, and the product range that determines them. The derivation is checked \
+        by enumerating every product when the two formats have at most 2^17 pairs of codes \
+        (any two 8-bit formats, int16 × uint1); enumerated_width_bits is null \
+        otherwise. --json prints one object with width_bits, lsb_exponent, msb_exponent, \
+        min_product, max_product, max_abs_product, min_abs_product (exact decimals as strings), \
+        terms, terms_log2, a, b, enumerated_width_bits.
         """)
 
     @Option(name: .customLong("a"), help: "Format of the A operands.")
@@ -98,12 +101,13 @@ struct KulischCommand: ParsableCommand {
         let v = Dot.termsLog2(terms)
         let d = KulischDerivation.derive(af, bf, termsLog2: v)
         var enumeratedWidth: Int?
-        if af.isEnumerable && bf.isEnumerable && af.bits <= 8 && bf.bits <= 8 {
+        if KulischDerivation.enumerationSize(af, bf) <= KulischDerivation.enumerationLimit {
             let e = KulischDerivation.enumerate(af, bf, termsLog2: v)
             guard e == d else { throw CLIError("internal check failed: derived \(d) but enumerated \(e)") }
             enumeratedWidth = e.register.width
         }
         let maxP = ExactValue(d.maxAbsProduct).description, minP = ExactValue(d.minAbsProduct).description
+        let lowP = ExactValue(d.minProduct).description, highP = ExactValue(d.maxProduct).description
         if json {
             print(JSON.object([
                 ("a", .string(af.name)), ("b", .string(bf.name)),
@@ -111,6 +115,7 @@ struct KulischCommand: ParsableCommand {
                 ("width_bits", .number(String(d.register.width))),
                 ("lsb_exponent", .number(String(d.register.lsbExponent))),
                 ("msb_exponent", .number(String(d.register.msbExponent))),
+                ("min_product", .string(lowP)), ("max_product", .string(highP)),
                 ("max_abs_product", .string(maxP)), ("min_abs_product", .string(minP)),
                 ("enumerated_width_bits", enumeratedWidth.map { .number(String($0)) } ?? .null),
             ]).rendered())
@@ -120,6 +125,7 @@ struct KulischCommand: ParsableCommand {
         print("  width:            \(d.register.width) bits (two's complement, sign included)")
         print("  LSB weight:       2^\(d.register.lsbExponent)")
         print("  MSB (sign) weight: 2^\(d.register.msbExponent)")
+        print("  a·b range:        \(lowP) … \(highP)")
         print("  max |a·b|:        \(maxP)")
         print("  min |a·b| > 0:    \(minP)")
         if let w = enumeratedWidth { print("  enumerated:       \(w) bits, from every product of the two formats (agrees)") }

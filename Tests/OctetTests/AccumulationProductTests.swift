@@ -239,22 +239,32 @@ enum AccRef {
         let va = try #require(AccRef.values(an)).filter { $0.isFinite && $0 != 0 }
         let vb = try #require(AccRef.values(bn)).filter { $0.isFinite && $0 != 0 }
         var maxAbs = 0.0, minAbs = Double.infinity, lsb = Int.max
+        var lo = Double.infinity, hi = -Double.infinity   // signed extremes (zero products included below)
         for x in va {
             for y in vb {
+                lo = min(lo, x * y)
+                hi = max(hi, x * y)
                 let p = abs(x * y)
                 maxAbs = max(maxAbs, p)
                 minAbs = min(minAbs, p)
                 lsb = min(lsb, AccRef.valuation(p))
             }
         }
+        let zeroA = try #require(AccRef.values(an)).contains(0), zeroB = try #require(AccRef.values(bn)).contains(0)
+        if zeroA || zeroB {
+            lo = min(lo, 0)
+            hi = max(hi, 0)
+        }
         // The derivation's other route: lsb = log2(min|a| · min|b|), a power of two.
         let minA = va.map(abs).min()!, minB = vb.map(abs).min()!
         #expect(AccRef.valuation(minA * minB) == lsb && (minA * minB).significandBitPattern == 0)
         #expect(minAbs == minA * minB)
-        // W = bit length of 2^v · max / 2^lsb, plus the sign bit; max/2^lsb is an integer ≥ 1.
+        // W = the smallest two's-complement width holding 2^v · lo / 2^lsb and 2^v · hi / 2^lsb
+        // (Specs/accumulation.md §2.1); max/2^lsb is an integer ≥ 1.
         let units = maxAbs / AccRef.pow2(lsb)
         #expect(units == units.rounded(.towardZero))
-        return (lsb, Int(units.exponent) + 1 + v + 1, maxAbs, minAbs)
+        let width = max(AccRef.twosComplementWidth(lo * AccRef.pow2(v - lsb)), AccRef.twosComplementWidth(hi * AccRef.pow2(v - lsb)))
+        return (lsb, width, maxAbs, minAbs)
     }
 
     static func checkDerivation(_ an: String, _ bn: String) throws {
@@ -301,23 +311,27 @@ enum AccRef {
     /// Every pair of registered formats of ≤ 8 bits (52² pairs): running `enumerate` on all of
     /// them would take minutes, so `derive` is checked against my per-format enumeration instead:
     /// over all products of two code tables, max |a·b| = max |a| · max |b|, min |a·b| > 0 =
-    /// min |a| · min |b| and the smallest 2-adic valuation is the sum of the two smallest.
+    /// min |a| · min |b|, the smallest 2-adic valuation is the sum of the two smallest, and the
+    /// most negative and most positive products are among the four products of the extremes.
     @Test("derive for every pair of registered ≤ 8-bit formats, against per-format enumeration")
     func deriveAllPairs() throws {
         let names = FormatRegistry.all.filter { $0.bits <= 8 }.map(\.name)
         #expect(names.count >= 46)
-        var facts: [String: (maxAbs: Double, minAbs: Double, val: Int)] = [:]
+        var facts: [String: (maxAbs: Double, minAbs: Double, val: Int, lo: Double, hi: Double)] = [:]
         for n in names {
-            let v = try #require(AccRef.values(n), "\(n)").filter { $0.isFinite && $0 != 0 }
-            facts[n] = (v.map(abs).max()!, v.map(abs).min()!, v.map(AccRef.valuation).min()!)
+            let finite = try #require(AccRef.values(n), "\(n)").filter(\.isFinite)
+            let v = finite.filter { $0 != 0 }
+            facts[n] = (v.map(abs).max()!, v.map(abs).min()!, v.map(AccRef.valuation).min()!, finite.min()!, finite.max()!)
         }
         var bad: [String] = []
         for an in names {
             for bn in names {
                 let a = facts[an]!, b = facts[bn]!
                 let lsb = a.val + b.val
-                let units = a.maxAbs * b.maxAbs / AccRef.pow2(lsb)
-                let width = Int(units.exponent) + 1 + 12 + 1
+                // The signed product range: a·b is bilinear, so its extremes are at the corners.
+                let corners = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi]
+                let scale = AccRef.pow2(12 - lsb)
+                let width = max(AccRef.twosComplementWidth(corners.min()! * scale), AccRef.twosComplementWidth(corners.max()! * scale))
                 let d = KulischDerivation.derive(try FormatRegistry.named(an), try FormatRegistry.named(bn), termsLog2: 12)
                 if d.register != KulischRegister(width: width, lsbExponent: lsb)
                     || d.maxAbsProduct != AccRef.rational(a.maxAbs * b.maxAbs) || d.minAbsProduct != AccRef.rational(a.minAbs * b.minAbs) {

@@ -124,9 +124,11 @@ public struct Quantizer: Sendable, Hashable {
 
     // MARK: Scale selection
 
-    /// Symmetric: zp = 0 and s = amax / qmax, with qmax = 2^(b−1) − 1 (narrow and TFLite-style),
-    /// or s = amax / ((qmax − qmin) / 2) = amax / 127.5 for int8 (PyTorch's symmetric observer,
-    /// which keeps −128 reachable) when `halfRange` is set. For floating targets s = amax / max.
+    /// Symmetric: zp = 0 and s = amax / qmax, with qmax the top of the integer target's range:
+    /// 2^(b−1) − 1 for signed targets (127 for int8, as narrow and TFLite-style), 2^b − 1 for
+    /// unsigned ones (255 for uint8); or s = amax / ((qmax − qmin) / 2) = amax / ((2^b − 1) / 2)
+    /// (127.5 for int8 and uint8: PyTorch's symmetric observer, which keeps −128 reachable) when
+    /// `halfRange` is set. For floating targets s = amax / max (`halfRange` has no effect).
     public static func symmetricScale(amax: Rational, target: Format, halfRange: Bool = false) -> Rational? {
         guard amax.signum > 0 else { return nil }
         switch target.kind {
