@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Peer conformance: compare Octet with ml_dtypes, gfloat, ONNX and PyTorch, input by input.
+"""Peer conformance: compare Octet with ml_dtypes, gfloat, ONNX, PyTorch and CUDA, input by input.
 
 Run from the package root (see Scripts/peers/README.md):
 
     swift build -c release --product octet
     python3 Scripts/peers/peers.py --octet .build/release/octet
+    python3 Scripts/peers/peers.py --no-venv --peers cuda --splice   # only the CUDA 12.9 section
 
 The script creates a virtualenv under /tmp (nothing outside it is installed), installs the peers
 into it, re-runs itself there, and writes Specs/peers.md. It is not part of `swift test`.
@@ -479,6 +480,12 @@ def _is_nan_text(line: str) -> bool:
     if t.startswith("f64:"):
         b = int(t[4:], 16)
         return (b >> 52) & 0x7FF == 0x7FF and b & ((1 << 52) - 1) != 0
+    if t.startswith("f16:"):
+        b = int(t[4:], 16)
+        return (b >> 10) & 0x1F == 0x1F and b & 0x3FF != 0
+    if t.startswith("bf16:"):
+        b = int(t[5:], 16)
+        return (b >> 7) & 0xFF == 0xFF and b & 0x7F != 0
     return False
 
 
@@ -586,13 +593,22 @@ class Input:
     __slots__ = ("source", "bits", "value", "octet", "pyfloat", "R")
 
     def __init__(self, source, bits, R=None):
-        self.source = source  # "binary32" | "binary64"
+        self.source = source  # "binary32" | "binary64" | "binary16" | "bfloat16" (the last two: cuda only)
         self.bits = bits
         self.R = R
         if source == "binary32":
             self.value = value_of_f32_bits(bits)
             self.octet = f"f32:{bits:08X}"
             self.pyfloat = None
+        elif source == "bfloat16":
+            self.value = value_of_f32_bits(bits << 16)
+            self.octet = f"bf16:{bits:04X}"
+            self.pyfloat = None if self.value[0] == NAN else f32_bits_to_float(bits << 16)
+        elif source == "binary16":
+            e, f = (bits >> 10) & 0x1F, bits & 0x3FF
+            self.pyfloat = struct.unpack("<e", struct.pack("<H", bits))[0]
+            self.value = (NAN, bool(bits >> 15), None) if (e == 0x1F and f) else value_of_float(self.pyfloat)
+            self.octet = f"f16:{bits:04X}"
         else:
             self.pyfloat = f64_bits_to_float(bits)
             e = (bits >> 52) & 0x7FF
@@ -757,6 +773,15 @@ def classify(c: Comparison, m: Model, inp: Input, pc, oc, against: str):
                        "is ±Inf and the format has neither Inf nor NaN. Octet's nonsaturate gives ±max there "
                        "(§4.4: 'else ±max'); there is no code to disagree about.", "--overflow saturate (same codes)")
         return cls("refuse-other", "The peer raises", REFUSE, "The peer raised an exception for this input.", "—")
+    if c.peer == "cuda" and kind == NAN and not m.has_nan and not m.integer and pc == m.max_code:
+        if against == "profile":
+            return cls("cuda-nan-fp-max-profile", "NaN into FP4/FP6: CUDA gives +max, the profile something else", BUG,
+                       "The profile should give +max here.", "—")
+        return cls("cuda-nan-fp-max", "NaN into FP4/FP6: CUDA gives +max", ALT,
+                   "__nv_cvt_double_to_fp6/_fp4 test the overflow threshold before anything else and send every "
+                   "NaN there too, with the sign cleared: NaN of either sign → +max (7.5, 28, 6), from every input "
+                   "type. The MX specification leaves NaN into FP4/FP6 implementation-defined; Octet refuses NaN "
+                   "(§4.1) so the caller chooses.", "--profile cuda")
     if kind == NAN and not m.has_nan and not m.integer and pc == m.max_code:
         return cls("nan-fp4-max", "NaN into FP4: the ONNX helper gives +6 (max)", ALT,
                    "The MX specification leaves NaN into FP4/FP6 implementation-defined; the ONNX "
@@ -784,6 +809,27 @@ def classify(c: Comparison, m: Model, inp: Input, pc, oc, against: str):
         return cls("octet-refuses", "Octet refuses the input", REFUSE, "Octet reported an error.", "—")
 
     # ---- both NaN, different codes
+    if peer_nan and oct_nan and c.peer == "cuda":
+        if against == "profile" and inp.source == "binary64" and oc == 0x7F and not CUDA_CLI_TYPED[0]:
+            return cls("cuda-nan-f64-untyped", "binary64 NaN into E4M3/E5M2: `octet encode --profile cuda` cannot tell "
+                       "a binary64 NaN from a binary32 one", ALT,
+                       "The CLI hands the profile the parsed value only, and a NaN value carries neither its type nor "
+                       "its payload, so `--profile cuda` gives the binary32 answer 0x7F (`CompatibilityProfile.encode"
+                       "(_:into:)`). The library's `encode(parsing:into:)` and `encode(bits:as:into:)` know the type "
+                       "and give CUDA's double-path code (checked in Tests/OctetTests/CudaProfileTests.swift); the "
+                       "CLI's encode command does not call them yet.", "—")
+        if inp.source != "binary64" and pc == 0x7F:
+            return cls("cuda-nan-canonical", "NaN encoding: every binary32/binary16/bfloat16 NaN → 0x7F (CUDA)", ALT,
+                       "__nv_cvt_float_to_fp8 (which the half and bfloat16 entry points call) replaces every NaN by "
+                       "the canonical binary32 0x7FFFFFFF before converting, so the sign and payload are lost: "
+                       "E4M3 and E5M2 both give 0x7F. Any NaN code is a NaN; Octet keeps the input's sign and gives "
+                       "the quiet NaN (§4.1: 0x7F/0xFF for E4M3FN, 0x7E/0xFE for E5M2).", "--profile cuda")
+        if inp.source == "binary64" and m.name == "float8_e5m2" and (pc & 0x7E) == 0x7E:
+            return cls("cuda-nan-f64-payload", "NaN encoding: binary64 NaN into E5M2 keeps payload bit 50 (CUDA)", ALT,
+                       "__nv_cvt_double_to_fp8 gives 0x7E | mantissa | sign for a NaN, where mantissa is the top two "
+                       "mantissa bits of the double (bits 51–50): a NaN whose bit 50 is set gives 0x7F | sign, "
+                       "one whose bit 50 is clear 0x7E | sign. Both are NaN; Octet gives 0x7E | sign (§4.1).",
+                       "`CompatibilityProfile.named(\"cuda\")!.encode(bits:as:into:)` (the CLI has no input type)")
     if peer_nan and oct_nan:
         if m.name in ("float8_e4m3fn", "float8_e5m2") and pc == m.size - 1 and c.peer == "gfloat":
             return cls("nan-code-gfloat", "NaN encoding: gfloat always gives 0xFF", ALT,
@@ -858,6 +904,17 @@ def classify(c: Comparison, m: Model, inp: Input, pc, oc, against: str):
                            "(E8M0 has no subnormals) and encode_float turns it into 0xFF = NaN. There is nothing "
                            "below 2^-127, so every mode gives 2^-127 (§4.3). Fixed upstream after gfloat 0.5.2 "
                            "(graphcore-research/gfloat#62, PR #66).", "—")
+        if c.peer == "cuda":
+            jm = judge(m, (kind, False, a), c.rounding, c.overflow) if kind in (NUM, INF) else None
+            if kind == ZERO and pc == lo or (neg and kind in (NUM, INF) and pc == jm):
+                return cls("e8m0-cuda-abs", "E8M0: the sign is ignored and ±0 gives 2^-127 (CUDA)", ALT,
+                           "__nv_cvt_bfloat16raw_to_e8m0 takes the exponent field (x >> 7, cast to 8 bits, which "
+                           "drops the sign) and rounds up on the magnitude; the float path reaches it through a "
+                           "bfloat16 of x (RP: of |x|) and the double path through a float with a sticky bit. So "
+                           "−4 → 0x81 (4), −5 → 0x82 (8) with cudaRoundPosInf, ±0 → 0x00 (2^-127), −Inf → 0xFE "
+                           "(SATFINITE) or NaN (NOSAT). Octet treats zero and negatives as out of range at the "
+                           "bottom (§4.5): 2^-127 when saturating, NaN otherwise.",
+                           "--profile cuda (|x|, 0 → 2^-127)")
         if c.peer == "torch":
             if kind == ZERO and pc == lo:
                 return cls("e8m0-torch-abs", "E8M0: zero and negative inputs use |x| (PyTorch)", ALT,
@@ -1319,6 +1376,291 @@ def run_torch(ctx):
 
 
 # ----------------------------------------------------------------------------------------------
+# CUDA 12.9 host code (Scripts/peers/cuda_host.cpp, built here with g++ against the headers of the
+# PyPI wheels; no GPU: the host paths of cuda_fp8.hpp / cuda_fp6.hpp / cuda_fp4.hpp).
+# ----------------------------------------------------------------------------------------------
+
+CUDA_WHEELS = ["nvidia-cuda-runtime-cu12==12.9.*",   # cuda_fp8.h(pp), cuda_fp6.h(pp), cuda_fp4.h(pp)
+               "nvidia-cuda-nvcc-cu12==12.9.*",      # crt/host_defines.h, which those headers include
+               "nvidia-cuda-cccl-cu12==12.9.*"]      # nv/target
+DEFAULT_CUDA_PATH = "/tmp/octet-cuda-12.9"
+CUDA_SOURCES = [("binary64", "f64"), ("binary32", "f32"), ("binary16", "f16"), ("bfloat16", "bf16")]
+# Does `octet encode --profile cuda` see the input's type (f64: NaN → the double path)? Probed in run_cuda.
+CUDA_CLI_TYPED = [False]
+CUDA_INFO: dict = {}
+
+
+def cuda_octet_options(fmt, mode):
+    """The Octet options matching one CUDA conversion, and whether the `cuda` profile claims it."""
+    if fmt == "float8_e8m0fnu":
+        r = "rup" if "PosInf" in mode else "rtz"
+        o = "saturate" if "SATFINITE" in mode else "nonsaturate"
+        return r, o, (r == "rup" and o == "saturate")
+    if fmt in ("float8_e4m3fn", "float8_e5m2"):
+        o = "saturate" if "SATFINITE" in mode else "nonsaturate"
+        return "rne", o, o == "saturate"
+    r = "rne" if "Nearest" in mode else "rtz"   # FP6/FP4 saturate always
+    return r, "saturate", r == "rne"
+
+
+def cuda_setup(path):
+    d = os.path.abspath(path)
+    inc = [os.path.join(d, "nvidia", sub, "include") for sub in ("cuda_runtime", "cuda_nvcc", "cuda_cccl")]
+    need = [os.path.join(inc[0], "cuda_fp8.h"), os.path.join(inc[1], "crt", "host_defines.h"),
+            os.path.join(inc[2], "nv", "target")]
+    if not all(os.path.exists(n) for n in need):
+        print(f"[peers] installing {' '.join(CUDA_WHEELS)} into {d} (headers only are used)", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--no-deps", "--target", d, *CUDA_WHEELS], check=True)
+    wheels = sorted(n[:-len(".dist-info")] for n in os.listdir(d) if n.endswith(".dist-info"))
+    cxx = os.environ.get("CXX", "g++")
+    import tempfile
+    exe = os.path.join(tempfile.mkdtemp(prefix="octet-cuda-"), "cuda_host")
+    cmd = [cxx, "-O2", "-std=c++17", *(f"-I{i}" for i in inc), os.path.join(HERE, "cuda_host.cpp"), "-o", exe]
+    subprocess.run(cmd, check=True)
+    cxxv = subprocess.run([cxx, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    ver = subprocess.run([exe, "version"], capture_output=True, text=True, check=True).stdout.strip()
+    CUDA_INFO.update(exe=exe, wheels=wheels, cxx=cxxv, cudart=ver,
+                     cmd=" ".join([os.path.basename(cxx), "-O2", "-std=c++17", "-I…", "Scripts/peers/cuda_host.cpp"]))
+    return exe
+
+
+def cuda_extra_bits():
+    """The hard cases added to every format's inputs: every NaN class of binary32 and binary64 (both
+    signs, quiet/signalling, payload bit 50 set/clear, all-ones), binary32 patterns whose low half
+    decides CUDA's bfloat16 round-up (E8M0), and binary64 values just beside powers of two over the
+    ranges where the E8M0 double path's float-with-sticky step and the targets' thresholds act."""
+    import random
+    f32 = [0x7F800001, 0x7FA00000, 0x7FBFFFFF, 0x7FC00000, 0x7FC00001, 0x7FE00000, 0x7FFFFFFF,
+           0x00000001, 0x003FFFFF, 0x00400000, 0x00400001, 0x00600000, 0x007FFFFF, 0x00800000, 0x00800001,
+           0x7F7FFFFF, 0x7F000000, 0x7F000001, 0x7EFFFFFF, 0x7F7F0000, 0x7F7F0001,
+           0x3F800001, 0x3F808000, 0x3F80FFFF, 0x3F810000, 0x3FFF0001, 0x3FFFFFFF, 0x40400001, 0x40A00000]
+    f32 += [b | 0x80000000 for b in f32]
+    f64 = [0x7FF0000000000001, 0x7FF4000000000000, 0x7FF7FFFFFFFFFFFF, 0x7FF8000000000000,
+           0x7FF8000000000001, 0x7FFBFFFFFFFFFFFF, 0x7FFC000000000000, 0x7FFFFFFFFFFFFFFF,
+           0x7FEFFFFFFFFFFFFF, 0x0000000000000001, 0x0010000000000000]
+    ks = list(range(-152, -118)) + list(range(-20, 21)) + list(range(120, 130)) + [-1074, -1022, -200, 200, 1023]
+    for k in ks:
+        for f in (1.0, 1 + 2.0 ** -52, 1 - 2.0 ** -53, 1 + 2.0 ** -30, 1 - 2.0 ** -30, 1 + 2.0 ** -24,
+                  1 + 2.0 ** -23, 1 - 2.0 ** -24, 1.5, 1.5 * (1 + 2.0 ** -52), 1.5 * (1 - 2.0 ** -53), 1.25, 1.75):
+            if k < -1022 and f != 1.0:
+                continue
+            x = math.ldexp(f, k)
+            if x != 0 and not math.isinf(x):
+                f64.append(float_to_f64_bits(x))
+    rng = random.Random(12)
+    for _ in range(2000):
+        e = rng.randrange(1023 - 160, 1023 + 140)
+        f64.append((e << 52) | rng.getrandbits(52))
+    f64 += [b | (1 << 63) for b in f64]
+    return f32, f64
+
+
+def run_cuda(ctx):
+    exe = CUDA_INFO["exe"]
+    cols = []
+    for line in subprocess.run([exe, "columns"], capture_output=True, text=True, check=True).stdout.splitlines():
+        fmt, mode, *entries = line.split("\t")
+        cols.append((fmt, mode, dict(zip([s for s, _ in CUDA_SOURCES], entries))))
+    # the CLI: does --profile cuda see a binary64 NaN as binary64?
+    probe = subprocess.run([ctx.octet.path, "encode", "float8_e4m3fn", "--profile", "cuda", "f64:FFF8000000000000"],
+                           capture_output=True, text=True).stdout.split()
+    CUDA_CLI_TYPED[0] = bool(probe) and probe[-1].upper() == "0XFF"
+    x32, x64 = cuda_extra_bits()
+    all16 = list(range(1 << 16))
+    per_fmt = {}
+    for fmt in dict.fromkeys(c[0] for c in cols):
+        b32, b64 = ctx.inputs(fmt)
+        seen32 = {i.bits for i in b32}
+        seen64 = {i.bits for i in b64}
+        b32 = b32 + [Input("binary32", b) for b in dict.fromkeys(x32) if b not in seen32]
+        b64 = b64 + [Input("binary64", b) for b in dict.fromkeys(x64) if b not in seen64]
+        per_fmt[fmt] = {"binary64": b64, "binary32": b32,
+                        "binary16": [Input("binary16", b) for b in all16],
+                        "bfloat16": [Input("bfloat16", b) for b in all16]}
+    # one harness run over the union of the inputs
+    lines = {}
+    for fmt, d in per_fmt.items():
+        for inputs in d.values():
+            for i in inputs:
+                t, h = i.octet.split(":")
+                lines.setdefault(f"{t} {h}", None)
+    out = subprocess.run([exe, "list"], input="\n".join(lines) + "\n", capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    res = {}
+    for l in out:
+        t, h, *codes = l.split()
+        res[f"{t}:{h}"] = [None if c == "-" else int(c, 16) for c in codes]
+    comps = []
+    for k, (fmt, mode, entries) in enumerate(cols):
+        r, o, prof = cuda_octet_options(fmt, mode)
+        for source, _ in CUDA_SOURCES:
+            if entries[source] == "-":
+                continue
+            inputs = per_fmt[fmt][source]
+            codes = [res[i.octet][k] for i in inputs]
+            comps.append(Comparison("cuda", entries[source], fmt, mode, source, inputs, codes, r, o,
+                                    profile="cuda" if prof else None))
+    decodes = []
+    dec = collections.defaultdict(dict)
+    for l in subprocess.run([exe, "decode"], capture_output=True, text=True, check=True).stdout.splitlines():
+        fmt, code, t, h = l.split()
+        b = int(h, 16)
+        dec[(fmt, t)][int(code, 16)] = Input("binary16" if t == "f16" else "bfloat16", b).value
+    names = {"float8_e4m3fn": "__nv_cvt_fp8_to_halfraw(x, __NV_E4M3)", "float8_e5m2": "__nv_cvt_fp8_to_halfraw(x, __NV_E5M2)",
+             "float6_e2m3fn": "__nv_cvt_fp6_to_halfraw(x, __NV_E2M3)", "float6_e3m2fn": "__nv_cvt_fp6_to_halfraw(x, __NV_E3M2)",
+             "float4_e2m1fn": "__nv_cvt_fp4_to_halfraw(x, __NV_E2M1)", "float8_e8m0fnu": "__nv_cvt_e8m0_to_bf16raw(x)"}
+    for (fmt, t), table in dec.items():
+        decodes.append(("cuda", fmt, names[fmt], [table[c] for c in range(len(table))]))
+    # the sweeps of the harness itself (the profile's rule, independently of Octet)
+    sweeps = []
+    for t in ("f16", "bf16", "f32"):
+        for l in subprocess.run([exe, "sweep", t], capture_output=True, text=True, check=True).stdout.splitlines():
+            sweeps.append((t,) + tuple(l.split("\t")))
+    if CUDA_INFO.get("sweep_all"):
+        for l in open(CUDA_INFO["sweep_all"]).read().splitlines():
+            if "\t" in l:
+                sweeps.append(("f32 (all 2^32)",) + tuple(l.split("\t")))
+    CUDA_INFO["sweeps"] = sweeps
+    return comps, decodes
+
+
+CUDA_SOURCE_RANK = {"binary64": 0, "binary32": 1, "binary16": 2, "bfloat16": 3}
+
+
+def cuda_section(ctx, comps, dis, decode_rows):
+    """The "## cuda 12.9 (host code)" section, in the style of the other peers' sections."""
+    L = []
+    w = L.append
+    pc = [c for c in comps if c.peer == "cuda"]
+    w("## cuda 12.9 (host code)")
+    w("")
+    w(f"CUDA's own conversion functions, compiled as host code (no `__CUDA_ARCH__`, so the `cvt` PTX paths a GPU "
+      f"takes under `__NV_SATFINITE` are not exercised; the host code is what `nvcc` gives CPU code and what "
+      f"cuda_fp8.hpp defines for every input type): headers of the PyPI wheels {', '.join(CUDA_INFO['wheels'])} "
+      f"(cuda_fp8.hpp, cuda_fp6.hpp, cuda_fp4.hpp of the runtime wheel; the nvcc wheel supplies only "
+      f"crt/host_defines.h, the cccl wheel nv/target), `CUDART_VERSION` {CUDA_INFO['cudart']}, built by "
+      f"{CUDA_INFO['cxx']} (`{CUDA_INFO['cmd']}`) and driven by `cuda_host list`. Octet: "
+      f"{CUDA_INFO.get('octet', '?')}.")
+    w("")
+    w("Inputs per format: the binary32 boundary cases and binary64 set of the other peers (Method), plus every "
+      "NaN class of binary32 and binary64 (both signs, quiet and signalling, binary64 payload bit 50 set and "
+      "clear), binary32 patterns whose low 16 bits decide CUDA's bfloat16 round-up, ~6000 binary64 values just "
+      "beside powers of two and random ones (`cuda_extra_bits`), and **all 65536 binary16 and all 65536 bfloat16 "
+      "patterns**. Each is passed to the entry point of its own type (there is no binary16 → E8M0 function).")
+    w("")
+    w("### Decode tables")
+    w("")
+    w("| format | entry point | codes | agree | differences |")
+    w("| --- | --- | --- | --- | --- |")
+    for r in decode_rows:
+        if r[0] != "cuda":
+            continue
+        diffs = "; ".join(f"{c:#04x}: peer {exact_text(pv) if pv != 'model' else 'model'} vs Octet {exact_text(ov)}"
+                          for c, pv, ov in r[5][:4])
+        w(f"| {r[1]} | `{r[2]}` | {r[3]} | {r[4]} | {diffs or '—'} |")
+    w("")
+    w("NaN codes decode to the canonical binary16 NaN 0x7FFF whatever their sign (the tables compare values; "
+      "NaN = NaN), and E8M0 0x00 decodes to the bfloat16 subnormal 0x0040 = 2^-127.")
+    w("")
+    w("### Conversions")
+    w("")
+    w("| format | entry point | mode | source | cases | agree | Octet options | disagreement classes |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for c in pc:
+        cl = cell(", ".join(f"{CLASS_INFO[k][0]} ({v})" for k, v in c.classes.most_common()))
+        w(f"| {c.fmt} | {c.entry} | {cell(c.mode)} | {c.source} | {len(c.inputs)} | {c.agree} | "
+          f"`{c.options_text()}` | {cl or '—'} |")
+    w("")
+    w("### Disagreement classes")
+    w("")
+    groups = collections.OrderedDict()
+    for d in dis:
+        if d.comp.peer == "cuda" and d.against == "reference":
+            groups.setdefault(d.key, []).append(d)
+    if not groups:
+        w("None.")
+        w("")
+    for key, ds in sorted(groups.items(), key=lambda kv: (VERDICT_ORDER[CLASS_INFO[kv[0]][1]], -len(kv[1]))):
+        title, verdict, expl, repro = CLASS_INFO[key]
+        fmts = sorted({d.comp.fmt for d in ds})
+        entries = sorted({f"{d.comp.entry} ({d.comp.mode}, {d.comp.source})" for d in ds})
+        w(f"#### {title}")
+        w("")
+        w(f"- **Verdict:** {verdict}. {expl}")
+        w(f"- **Octet options that reproduce the peer:** {repro}")
+        w(f"- **Cases:** {len(ds)} in {len(fmts)} format(s): {', '.join(fmts)}; "
+          f"{len(entries)} entry point/mode combination(s)" + (f", e.g. {entries[0]}" if entries else "") + ".")
+        w("")
+        w("| format | entry point, mode | input | exact value | peer | Octet | exact rule (judge) |")
+        w("| --- | --- | --- | --- | --- | --- | --- |")
+        # one example per format, input type and kind of input (zero, number, infinity, NaN)
+        ex = collections.OrderedDict()
+        for d in sorted(ds, key=lambda d: (FORMAT_RANK.get(d.comp.fmt, 99), CUDA_SOURCE_RANK[d.comp.source],
+                                           d.inp.value[0] != ZERO, len(exact_text(d.inp.value)), d.inp.bits)):
+            ex.setdefault((d.comp.fmt, d.comp.source, d.inp.value[0]), d)
+        for d in list(ex.values())[:16]:
+            m = ctx.models[d.comp.fmt]
+            j = judge(m, d.inp.value, d.comp.rounding, d.comp.overflow)
+            w(f"| {d.comp.fmt} | {d.comp.entry}, {cell(d.comp.mode)} (`{d.comp.options_text()}`) | `{d.inp.hex()}` | "
+              f"{exact_text(d.inp.value)} | {md_code(m, d.peer_code)} | {md_code(m, d.octet_code)} | {md_code(m, j)} |")
+        w("")
+    w("### The `cuda` profile against CUDA")
+    w("")
+    w("Every conversion the profile claims (`__NV_SATFINITE` FP8, `cudaRoundPosInf` + `__NV_SATFINITE` E8M0, "
+      "`cudaRoundNearest` FP6/FP4), from every input type, against `octet encode F --profile cuda` on the same "
+      "inputs" + ("." if CUDA_CLI_TYPED[0] else
+                  " (the CLI hands the profile the parsed value only, see the class below if any)."))
+    w("")
+    w("| format | entry point | mode | source | cases | agree | rate | mismatch classes |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    n_all = a_all = 0
+    for c in pc:
+        if not c.profile:
+            continue
+        n = len(c.inputs)
+        n_all += n
+        a_all += c.agree_profile
+        cl = cell(", ".join(f"{CLASS_INFO[k][0]} ({v})" for k, v in c.profile_classes.most_common()))
+        w(f"| {c.fmt} | {c.entry} | {cell(c.mode)} | {c.source} | {n} | {c.agree_profile} | "
+          f"{100.0 * c.agree_profile / max(n, 1):.2f} % | {cl or '—'} |")
+    w("")
+    pd = [d for d in dis if d.comp.peer == "cuda" and d.against == "profile"]
+    w(f"Total: {n_all} cases, {a_all} agree, **{len(pd)} disagreements**.")
+    w("")
+    pk = collections.OrderedDict()
+    for d in pd:
+        pk.setdefault(d.key, []).append(d)
+    for key, ds in pk.items():
+        title, verdict, expl, repro = CLASS_INFO[key]
+        d = min(ds, key=simplicity)
+        m = ctx.models[d.comp.fmt]
+        w(f"- **{title}** ({len(ds)} cases, {', '.join(sorted({x.comp.fmt for x in ds}))}). {expl} Example: "
+          f"{d.comp.fmt} {d.comp.entry} `{d.inp.hex()}`: CUDA {md_code(m, d.peer_code)}, `--profile cuda` "
+          f"{md_code(m, d.octet_code)}.")
+    if pk:
+        w("")
+    sw = CUDA_INFO.get("sweeps", [])
+    if sw:
+        w("### Sweeps of the harness against the profile's rule")
+        w("")
+        w("`cuda_host sweep TYPE` runs every conversion on every binary16 and bfloat16 pattern and on binary32 "
+          "patterns (every upper half with 13 lower halves, 851968 patterns; `sweep f32 all`: all 2^32) and "
+          "compares CUDA with the rule Specs/formats.md §6 states for the `cuda` profile (and for the modes "
+          "outside it: `__NV_NOSAT` overflow → `0x7F` | sign in E4M3, ±Inf in E5M2, NaN in E8M0; "
+          "`cudaRoundZero` on the same terms), coded in the harness independently of Octet (exact: every "
+          "midpoint of these formats is a double). The binary32 part covers patterns not sent through the "
+          "Octet CLI.")
+        w("")
+        w("| inputs | format | mode | entry point | cases | differ from the rule |")
+        w("| --- | --- | --- | --- | --- | --- |")
+        for t, fmt, mode, entry, n, bad, *first in sw:
+            w(f"| {t} | {fmt} | {cell(mode)} | {entry} | {n} | {bad}{' (' + first[0] + ')' if first else ''} |")
+        w("")
+    return L
+
+
+# ----------------------------------------------------------------------------------------------
 # Driver.
 # ----------------------------------------------------------------------------------------------
 
@@ -1480,7 +1822,7 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
     for d in dis:
         if d.against == "reference":
             verdict_counts[d.comp.peer][CLASS_INFO[d.key][1]] += 1
-    ran = [p for p in ("ml_dtypes", "gfloat", "onnx", "torch") if any(c.peer == p for c in comps)]
+    ran = [p for p in ("ml_dtypes", "gfloat", "onnx", "torch", "cuda") if any(c.peer == p for c in comps)]
     for peer in ran:
         pc = [c for c in comps if c.peer == peer]
         dr = [r for r in decode_rows if r[0] == peer]
@@ -1526,13 +1868,7 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
     w("| profile | cases | agree | rate | mismatches: peer bug | not modelled | peer refuses |")
     w("| --- | --- | --- | --- | --- | --- | --- |")
     for p in ("ml_dtypes", "onnx", "ocp", "p3109", "torch", "cuda"):
-        n, a = tot[(p, "n")], tot[(p, "a")]
-        if n:
-            w(f"| `{p}` | {n} | {a} | {100.0 * a / n:.2f} % | {pv[p][BUG]} | {pv[p][ALT]} | {pv[p][REFUSE]} |")
-        else:
-            why = {"torch": "not checked: PyTorch is not among the peers installed here (its PyPI wheel pulls the CUDA stack)",
-                   "cuda": "not checked: needs an NVIDIA GPU and cuda_fp8.h"}.get(p, "not checked in this run")
-            w(f"| `{p}` | – | – | {why} | | | |")
+        w(profile_total_row(p, comps, dis))
     w("")
     prof_keys = collections.OrderedDict()
     for d in dis:
@@ -1552,6 +1888,9 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
         w("")
     # ---- per peer
     for peer in ran:
+        if peer == "cuda":
+            L += cuda_section(ctx, comps, dis, decode_rows)
+            continue
         pc = [c for c in comps if c.peer == peer]
         w(f"## {peer} {versions.get(peer, '')}")
         w("")
@@ -1638,6 +1977,46 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
 
 VERDICT_ORDER = {OCTET: 0, BUG: 1, ALT: 2, REFUSE: 3}
 
+
+def profile_total_row(p, comps, dis):
+    """One row of the profile totals table."""
+    n = sum(len(c.inputs) for c in comps if c.profile == p)
+    a = sum(c.agree_profile for c in comps if c.profile == p)
+    pv = collections.Counter(CLASS_INFO[d.key][1] for d in dis if d.against == "profile" and d.comp.profile == p)
+    if n:
+        return f"| `{p}` | {n} | {a} | {100.0 * a / n:.2f} % | {pv[BUG]} | {pv[ALT]} | {pv[REFUSE]} |"
+    why = {"torch": "not checked: PyTorch is not among the peers installed here (its PyPI wheel pulls the CUDA stack)",
+           "cuda": "not checked: run with --peers …,cuda (CUDA 12.9 host code, no GPU needed)"}.get(p, "not checked in this run")
+    return f"| `{p}` | – | – | {why} | | | |"
+
+
+def splice_cuda(path, ctx, comps, dis, decode_rows):
+    """Put the cuda section into an existing report, in place of the old one (or before the list of Octet
+    results that differ from the model, or at the end), and renew the cuda row of the profile totals;
+    every other line is left as it is."""
+    lines = open(path).read().split("\n")
+    new = cuda_section(ctx, comps, dis, decode_rows)
+    if new and new[-1] == "":
+        new = new[:-1]
+    head = "## cuda 12.9 (host code)"
+    if head in lines:
+        i = lines.index(head)
+        j = next((k for k in range(i + 1, len(lines)) if lines[k].startswith("## ")), len(lines))
+        lines = lines[:i] + new + [""] + lines[j:]
+    else:
+        tail = "## Octet results that differ from the script's model"
+        if tail in lines:
+            i = lines.index(tail)
+            lines = lines[:i] + new + [""] + lines[i:]
+        else:
+            while lines and lines[-1] == "":
+                lines.pop()
+            lines = lines + [""] + new + [""]
+    row = profile_total_row("cuda", comps, dis)
+    lines = [row if l.startswith("| `cuda` | ") else l for l in lines]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
 PROFILE_NOTES = {
     "onnx-int-trunc": "The `onnx` profile follows the ONNX documentation and onnx.subbyte (RNE).",
     "int-trunc": "The `ml_dtypes` profile truncates and wraps like ml_dtypes; the `onnx` profile follows the "
@@ -1684,6 +2063,15 @@ def main():
     ap.add_argument("--no-judge-all", action="store_true",
                     help="judge only disagreements (default: recompute every Octet result with the model)")
     ap.add_argument("--dump", default="", help="print every disagreement of these class keys (comma-separated)")
+    ap.add_argument("--cuda-path", default=DEFAULT_CUDA_PATH,
+                    help="cuda: folder of `pip install --no-deps --target DIR` of the CUDA 12.9 header wheels "
+                         f"(installed there when missing; default {DEFAULT_CUDA_PATH})")
+    ap.add_argument("--cuda-sweep-all", default="",
+                    help="cuda: a file holding the output of `cuda_host sweep f32 all` (all 2^32 binary32 "
+                         "patterns, about 30 min on one core) to include in the report")
+    ap.add_argument("--splice", action="store_true",
+                    help="with --peers cuda: replace only the cuda section (and the cuda row of the profile "
+                         "totals) in the existing --out file, leaving the rest of it byte for byte")
     args = ap.parse_args()
     bootstrap(args)
     warnings.simplefilter("ignore")
@@ -1715,7 +2103,17 @@ def main():
     ctx = Context(Octet(octet_path), args.budget, args.seed)
     comps, decodes = [], []
     wanted = set(args.peers.split(","))
-    for name, fn in (("ml_dtypes", run_mldtypes), ("gfloat", run_gfloat), ("onnx", run_onnx), ("torch", run_torch)):
+    if args.splice and wanted != {"cuda"}:
+        sys.exit("--splice is for --peers cuda only")
+    if "cuda" in wanted:
+        cuda_setup(args.cuda_path)
+        CUDA_INFO["octet"] = versions["Octet"]
+        if args.cuda_sweep_all:
+            CUDA_INFO["sweep_all"] = args.cuda_sweep_all
+        versions["cuda headers"] = ", ".join(CUDA_INFO["wheels"]) + f" (CUDART_VERSION {CUDA_INFO['cudart']})"
+        versions["cuda host compiler"] = CUDA_INFO["cxx"]
+    for name, fn in (("ml_dtypes", run_mldtypes), ("gfloat", run_gfloat), ("onnx", run_onnx), ("torch", run_torch),
+                     ("cuda", run_cuda)):
         if name not in wanted:
             continue
         t = time.time()
@@ -1730,7 +2128,10 @@ def main():
           file=sys.stderr)
     rows = decode_checks(ctx, decodes)
     argv = [a for a in sys.argv[1:]]
-    write_report(args.out, ctx, versions, comps, dis, rows, (checked, failures), time.time() - t0, argv)
+    if args.splice:
+        splice_cuda(args.out, ctx, comps, dis, rows)
+    else:
+        write_report(args.out, ctx, versions, comps, dis, rows, (checked, failures), time.time() - t0, argv)
     # console summary
     by = collections.Counter((d.comp.peer, d.against, d.key) for d in dis)
     for (peer, against, key), n in sorted(by.items()):

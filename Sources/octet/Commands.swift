@@ -209,10 +209,10 @@ struct EncodeCommand: ParsableCommand {
         }
         let result: Encoded
         do {
-            if let p = profile.flatMap(CompatibilityProfile.named) { result = try p.encode(x, into: f) }
+            if let p = profile.flatMap(CompatibilityProfile.named) { result = try p.encode(parsing: tokens[0], into: f) }
             else { result = try f.encode(x, rounding: rounding, overflow: overflow, random: random) }
         } catch {
-            throw CLIError("\(position): '\(tokens[0])': \(error.description)")
+            throw CLIError("\(position): '\(tokens[0])': \(error)")
         }
         return tokens.joined(separator: " ") + " " + f.hex(result.code) + (flags ? " " + result.flags.spelled : "")
     }

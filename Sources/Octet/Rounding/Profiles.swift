@@ -19,6 +19,9 @@ public struct CompatibilityProfile: Sendable, Hashable {
     public let e8m0: E8M0Rule
     /// E5M2 NaN encoding: PyTorch gives 0x7F | sign instead of the quiet 0x7E | sign.
     public let e5m2NaNAllOnes: Bool
+    /// NaN into `float8_e4m3fn` / `float8_e5m2` where the code depends on the binary type the input
+    /// was held in (see `FP8NaN`).
+    public let fp8NaN: FP8NaN
     /// Integer targets (int1 … int32, uint…): the profile's rounding and overflow, or a C cast.
     public let integerCast: IntegerCast
 
@@ -38,15 +41,51 @@ public struct CompatibilityProfile: Sendable, Hashable {
         case refuse
         /// ml_dtypes: +NaN → −0, −NaN → +0 (its `quiet_NaN()` of FP4/FP6 is −0, sign applied).
         case flippedZero
+        /// CUDA 12.9 (`__nv_cvt_*_to_fp6`, `__nv_cvt_*_to_fp4`): every NaN → +max (0x1F, 0x07),
+        /// the sign dropped, from every input type.
+        case positiveMax
+    }
+
+    /// NaN into the two FP8 formats CUDA has, by the input's binary type.
+    ///
+    /// Why the profile needs the input type at all: CUDA 12.9's host code (cuda_fp8.hpp) has one
+    /// rounding routine, `__nv_cvt_double_to_fp8`, and every other input type reaches it through
+    /// `__nv_cvt_float_to_fp8`, which first replaces any NaN by the canonical float 0x7FFFFFFF. So a
+    /// NaN from binary32, binary16 or bfloat16 gives 0x7F in E4M3 *and* E5M2, whatever its sign and
+    /// payload, while a binary64 NaN keeps its sign and, in E5M2, bit 50 of its payload
+    /// (`0x7E | mantissa`, the top two mantissa bits of the double). Finite values and ±Inf are
+    /// one rounding from the exact value on every path (float → double is exact). An `ExactValue`
+    /// NaN carries neither type nor payload, so `encode(_:into:)` gives the float paths' answer
+    /// (the only one that does not depend on what is missing); `encode(bits:as:into:)` and
+    /// `encode(parsing:into:)` know the type and give the double path's answer for binary64.
+    public enum FP8NaN: String, Sendable, Hashable {
+        /// The same for every input type: the reference's quiet NaN with the input's sign (§4.1),
+        /// or 0x7F | sign in E5M2 under `e5m2NaNAllOnes`.
+        case uniform
+        /// CUDA 12.9 host code: binary32, binary16, bfloat16 and exact values → 0x7F (E4M3 and
+        /// E5M2); binary64 → E4M3 0x7F | sign, E5M2 0x7E | (payload bit 50) | sign.
+        case cudaHost
+    }
+
+    /// The binary interchange type an input was held in and its bits, for the one choice that depends
+    /// on them (`FP8NaN.cudaHost`).
+    public struct InputBits: Sendable, Hashable {
+        public var type: IEEEBits.Format
+        public var bits: UInt64
+        public init(type: IEEEBits.Format, bits: UInt64) {
+            self.type = type
+            self.bits = bits
+        }
     }
 
     public struct E8M0Rule: Sendable, Hashable {
         public var rounding: RoundingMode
         public var overflow: OverflowPolicy
-        /// Use |x|: the sign bit is ignored (PyTorch, the ONNX reference).
+        /// Use |x|: the sign bit is ignored (PyTorch, the ONNX reference, CUDA).
         public var magnitude: Bool
-        /// Zero (and, for CUDA, negatives) gives 2^-127 rather than NaN.
+        /// Zero gives 2^-127 rather than NaN.
         public var zeroToMin: Bool
+        /// Negative values give 2^-127 (no profile does this; CUDA 12.9, once thought to, uses |x|).
         public var negativeToMin: Bool
         /// ±Inf gives NaN even when saturating (the ONNX reference).
         public var infinityToNaN: Bool
@@ -54,7 +93,7 @@ public struct CompatibilityProfile: Sendable, Hashable {
 
     public init(name: String, rounding: RoundingMode, overflow: OverflowPolicy, overflowByFormat: [String: OverflowPolicy] = [:],
                 intermediates: [String], nanWithoutNaN: NaNFallback, e8m0: E8M0Rule, e5m2NaNAllOnes: Bool,
-                integerCast: IntegerCast = .reference) {
+                fp8NaN: FP8NaN = .uniform, integerCast: IntegerCast = .reference) {
         self.name = name
         self.rounding = rounding
         self.overflow = overflow
@@ -63,6 +102,7 @@ public struct CompatibilityProfile: Sendable, Hashable {
         self.nanWithoutNaN = nanWithoutNaN
         self.e8m0 = e8m0
         self.e5m2NaNAllOnes = e5m2NaNAllOnes
+        self.fp8NaN = fp8NaN
         self.integerCast = integerCast
     }
 
@@ -85,10 +125,18 @@ public struct CompatibilityProfile: Sendable, Hashable {
                              nanWithoutNaN: .refuse,
                              e8m0: E8M0Rule(rounding: .rna, overflow: .nonsaturate, magnitude: true, zeroToMin: true, negativeToMin: false, infinityToNaN: true),
                              e5m2NaNAllOnes: true),
+        // CUDA 12.9 host code (cuda_fp8.hpp, cuda_fp6.hpp, cuda_fp4.hpp of nvidia-cuda-runtime-cu12
+        // 12.9.79): `__nv_cvt_{double,float,halfraw,bfloat16raw}_to_fp8(…, __NV_SATFINITE, …)`,
+        // `__nv_cvt_{double,float,bfloat16raw}_to_e8m0(…, __NV_SATFINITE, cudaRoundPosInf)` and
+        // `__nv_cvt_*_to_fp6/_fp4(…, cudaRoundNearest)`: one RNE rounding from the exact value (a
+        // decimal input is first a C++ double), saturating; NaN by input type (`FP8NaN.cudaHost`);
+        // NaN into FP6/FP4 → +max; E8M0 reads |x| (−4 → 4), 0 → 2^-127, ±Inf → 2^127, NaN → NaN.
+        // Checked on every binary16/bfloat16 and boundary binary32/binary64 input by
+        // Scripts/peers/peers.py --peers cuda (Specs/peers.md).
         CompatibilityProfile(name: "cuda", rounding: .rne, overflow: .saturate, intermediates: ["binary64"],
-                             nanWithoutNaN: .refuse,
-                             e8m0: E8M0Rule(rounding: .rup, overflow: .saturate, magnitude: false, zeroToMin: true, negativeToMin: true, infinityToNaN: false),
-                             e5m2NaNAllOnes: false),
+                             nanWithoutNaN: .positiveMax,
+                             e8m0: E8M0Rule(rounding: .rup, overflow: .saturate, magnitude: true, zeroToMin: true, negativeToMin: false, infinityToNaN: false),
+                             e5m2NaNAllOnes: false, fp8NaN: .cudaHost),
         CompatibilityProfile(name: "ocp", rounding: .rne, overflow: .saturate, intermediates: [],
                              nanWithoutNaN: .refuse,
                              e8m0: E8M0Rule(rounding: .rne, overflow: .saturate, magnitude: false, zeroToMin: false, negativeToMin: false, infinityToNaN: false),
@@ -103,8 +151,39 @@ public struct CompatibilityProfile: Sendable, Hashable {
         all.first { $0.name == name.lowercased() || ($0.name == "torch" && name.lowercased() == "pytorch") }
     }
 
-    /// Encodes `x` the way the ecosystem would.
+    /// Encodes `x` the way the ecosystem would. The input's binary type is unknown here: for the one
+    /// choice that depends on it (`FP8NaN.cudaHost`) a NaN is taken as a binary32 NaN.
     public func encode(_ x: ExactValue, into format: Format) throws(EncodeError) -> Encoded {
+        try encode(x, input: nil, into: format)
+    }
+
+    /// Encodes the datum of the binary64, binary32, binary16 or bfloat16 bit pattern `bits` the way the
+    /// ecosystem would for an input of that type.
+    public func encode(bits: UInt64, as type: IEEEBits.Format, into format: Format) throws(EncodeError) -> Encoded {
+        try encode(IEEEBits.decode(bits, as: type), input: InputBits(type: type, bits: bits), into: format)
+    }
+
+    /// Parses `text` as `ValueParser` does and encodes it; the `f64:`, `f32:`, `f16:` and `bf16:`
+    /// spellings carry their binary type (so `f64:FFF8000000000000` and `f32:FFC00000` can differ).
+    public func encode(parsing text: String, into format: Format) throws -> Encoded {
+        let x = try ValueParser.parse(text)
+        let t = text.lowercased()
+        for type in IEEEBits.Format.allCases where t.hasPrefix(type.rawValue + ":") {
+            var digits = t.dropFirst(type.rawValue.count + 1)
+            if digits.hasPrefix("0x") { digits = digits.dropFirst(2) }
+            if let bits = UInt64(digits, radix: 16) { return try encode(x, input: InputBits(type: type, bits: bits), into: format) }
+        }
+        return try encode(x, input: nil, into: format)
+    }
+
+    /// Encodes `x`, held as `input` when known, the way the ecosystem would.
+    public func encode(_ x: ExactValue, input: InputBits?, into format: Format) throws(EncodeError) -> Encoded {
+        if fp8NaN == .cudaHost, case .nan(let negative) = x, format.name == "float8_e4m3fn" || format.name == "float8_e5m2" {
+            guard let input, input.type == .binary64 else { return Encoded(code: 0x7F, flags: []) }
+            let sign = negative ? 0x80 : 0
+            if format.name == "float8_e4m3fn" { return Encoded(code: sign | 0x7F, flags: []) }
+            return Encoded(code: sign | 0x7E | Int((input.bits >> 50) & 1), flags: [])
+        }
         var v = x
         for name in intermediates {
             let f = try! FormatRegistry.named(name)
@@ -119,7 +198,8 @@ public struct CompatibilityProfile: Sendable, Hashable {
             return castAndWrap(v, layout)
         }
         if case .nan(let negative) = v, format.floatLayout.map({ !$0.hasNaN }) ?? true {
-            guard nanWithoutNaN == .flippedZero, let f = format.floatLayout else { throw .nanNotRepresentable(format: format.name) }
+            guard nanWithoutNaN != .refuse, let f = format.floatLayout else { throw .nanNotRepresentable(format: format.name) }
+            if nanWithoutNaN == .positiveMax { return Encoded(code: f.maxFiniteMagnitude, flags: .invalid) }
             return Encoded(code: negative ? 0 : (f.hasNegativeZero ? f.signBit : 0), flags: .invalid)
         }
         if e5m2NaNAllOnes, format.name == "float8_e5m2", case .nan(let negative) = v {
