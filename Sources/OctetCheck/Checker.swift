@@ -149,7 +149,7 @@ public enum ClassCover {
 }
 
 public struct Checker {
-    public let spec: CheckSpec
+    public let spec: OctetOperation
     public let runner: KernelRunner
     public var batchSize = 4096
     /// Elements per dot batch (the shared region holds 64 MiB).
@@ -157,12 +157,12 @@ public struct Checker {
     /// How many fresh calls confirm a failing batch's answers.
     public var reruns = 3
 
-    public init(spec: CheckSpec, kernel: KernelUnderTest) {
+    public init(spec: OctetOperation, kernel: KernelUnderTest) {
         self.spec = spec
         self.runner = InProcessRunner(kernel)
     }
 
-    public init(spec: CheckSpec, runner: KernelRunner) {
+    public init(spec: OctetOperation, runner: KernelRunner) {
         self.spec = spec
         self.runner = runner
     }
@@ -328,8 +328,10 @@ public struct Checker {
         var steps = 0
         var result = (ex.observed, ex.expected)
         var attempts = 0
+        var work = 0   // elements the tries have cost: a try of a long vector costs a pass over it
         func attempt(_ candidate: CheckCase) -> Bool {
             attempts += 1
+            work += Checker.length(candidate)
             var trial = current
             trial[k] = candidate
             if let r = fails(trial, at: k), Classifier.explain(spec, candidate, observed: r.0, expected: r.1, only: h).contains(h) {
@@ -341,17 +343,30 @@ public struct Checker {
             return false
         }
         var improved = true
-        // At most 500 simplifications and 3000 tries: removing single elements from a long vector
-        // costs a reference dot per try.
-        while improved && steps < 500 && attempts < 3000 {
+        // At most 500 simplifications, 3000 tries and tries over 4 Mi elements in all: removing
+        // single elements from a long vector costs a reference dot per try (and the classifier's
+        // passes over it), so a 65,536-term counterexample is shrunk for seconds, not minutes.
+        func budgetLeft() -> Bool { attempts < 3000 && work < Checker.shrinkWork }
+        while improved && steps < 500 && budgetLeft() {
             improved = false
-            for c in candidates(current[k]) where attempts < 3000 && attempt(c) {
+            for c in candidates(current[k]) where budgetLeft() && attempt(c) {
                 improved = true
                 break
             }
         }
         return Counterexample(generator: ex.generator, index: ex.index, original: ex.input, shrunk: current[k],
                               observed: result.0, expected: result.1, shrinkSteps: steps)
+    }
+
+    static let shrinkWork = 1 << 22
+
+    /// Elements of a case: what one try of it costs.
+    static func length(_ c: CheckCase) -> Int {
+        switch c {
+        case .dot(let xs, _): return max(xs.count, 1)
+        case .dotI8(let xs, _): return max(xs.count, 1)
+        default: return 1
+        }
     }
 
     /// Simpler versions of a case, simplest first. Lazy: a long vector has about 2n chunk
@@ -376,7 +391,7 @@ public struct Checker {
             let dropped = Checker.chunkRemovals(xs.count).lazy.map { (s, e) in
                 CheckCase.dot(Array(xs[..<s] + xs[e...]), Array(ys[..<s] + ys[e...]))
             }
-            guard case .dot(let fa, let fb, _, _) = spec else { return AnySequence(dropped) }
+            guard case .dot(let fa, let fb, _, _, _, _, _) = spec else { return AnySequence(dropped) }
             let simpler = (0 ..< min(xs.count, 64)).lazy.flatMap { i in                // simpler codes
                 self.simplerCodes(xs[i], fa).map { s -> CheckCase in var v = xs; v[i] = s; return .dot(v, ys) }
                     + self.simplerCodes(ys[i], fb).map { s -> CheckCase in var v = ys; v[i] = s; return .dot(xs, v) }

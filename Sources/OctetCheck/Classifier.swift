@@ -39,10 +39,10 @@ public enum Classifier {
     /// `other` with the distance when nothing else fits).
     /// With `only`, just whether that one explanation fits (the shrinker's question; it skips
     /// recomputing the dot under every other accumulator).
-    public static func explain(_ spec: CheckSpec, _ c: CheckCase, observed: CheckResult, expected: CheckResult, only: Hypothesis? = nil) -> [Hypothesis] {
+    public static func explain(_ spec: OctetOperation, _ c: CheckCase, observed: CheckResult, expected: CheckResult, only: Hypothesis? = nil) -> [Hypothesis] {
         var out: [Hypothesis] = []
         switch (spec, c, observed, expected) {
-        case (.convert(let f, let r, let o), .convert(let u), .code(let oc), .code(let ec)):
+        case (.convert(_, let f, let r, let o, _), .convert(let u), .code(let oc), .code(let ec)):
             let x = IEEEBits.decode(UInt64(u), as: .binary32)
             out += codeClasses(f, oc, ec)
             out += alternatives(f, oc, r, o, exact: x, viaInput: binary32)
@@ -50,8 +50,11 @@ public enum Classifier {
             let p = ExactArithmetic.multiply(fa.operand(ofCode: x), fb.operand(ofCode: y)).exactValue
             out += codeClasses(out0, oc, ec)
             out += alternatives(out0, oc, r, o, exact: p, viaInput: nil)
-        case (.dot(let fa, let fb, _, let name), .dot(let xs, let ys), .binary32(let ob), .binary32(let eb)):
-            out += codeClasses(binary32, Int(ob), Int(eb))
+        case (.dot(let fa, let fb, _, let name, _, _, _), .dot(let xs, let ys), .binary32(let ob), .binary32(let eb)):
+            // A +0 where every product is -0: the kernel's accumulator starts at +0.
+            out += codeClasses(binary32, Int(ob), Int(eb)).map {
+                $0.cls == "zero-sign" && ob == 0 ? Hypothesis($0.cls, $0.evidence + " (an accumulator that starts at +0: --acc \(name),c=+0)") : $0
+            }
             if xs.count <= accumulatorLimit && (only == nil || only!.cls == "accumulator") {
                 for m in accumulators where m != name && (only == nil || only!.evidence == "matches --acc \(m)") {
                     guard let model = try? AccumulatorModel.parse(m),
@@ -86,7 +89,7 @@ public enum Classifier {
         if out.isEmpty, case .code(let oc) = observed, case .code(let ec) = expected {
             let f: Format
             switch spec {
-            case .convert(let t, _, _): f = t
+            case .convert(_, let t, _, _, _): f = t
             case .mul(_, _, let t, _, _): f = t
             default: f = binary32
             }
@@ -96,7 +99,7 @@ public enum Classifier {
         return out
     }
 
-    static func exactValue(_ spec: CheckSpec, _ c: CheckCase) -> ExactValue? {
+    static func exactValue(_ spec: OctetOperation, _ c: CheckCase) -> ExactValue? {
         switch (spec, c) {
         case (.convert, .convert(let u)): return IEEEBits.decode(UInt64(u), as: .binary32)
         case (.mul(let fa, let fb, _, _, _), .mul(let x, let y)): return ExactArithmetic.multiply(fa.operand(ofCode: x), fb.operand(ofCode: y)).exactValue

@@ -37,7 +37,7 @@ public enum Generators {
     }
 
     /// The default budget of an operation: finishes well within a minute on one core (release).
-    public static func defaultBudget(_ spec: CheckSpec) -> Int {
+    public static func defaultBudget(_ spec: OctetOperation) -> Int {
         switch spec.kind {
         case .convert: return 400_000
         case .mul: return 70_000
@@ -47,12 +47,13 @@ public enum Generators {
     }
 
     /// Every generator that applies to the operation, sized for `budget` cases in all.
-    public static func all(for spec: CheckSpec, budget: Int, seed: UInt64) -> [CaseGenerator] {
+    public static func all(for spec: OctetOperation, budget: Int, seed: UInt64) -> [CaseGenerator] {
         switch spec {
-        case .convert(let f, _, _): return convert(f, budget: budget, seed: seed)
+        case .convert(_, let f, _, _, _): return convert(f, budget: budget, seed: seed)
         case .mul(let a, let b, _, _, _): return mul(a, b, budget: budget, seed: seed)
-        case .dot(let a, let b, _, _): return dot(a, b, budget: budget, seed: seed)
+        case .dot(let a, let b, _, _, _, _, _): return dot(a, b, budget: budget, seed: seed)
         case .dotI8: return dotI8(budget: budget, seed: seed)
+        case .decode: return []   // no kernel ABI: decode is checked through vector files
         }
     }
 

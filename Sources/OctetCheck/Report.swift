@@ -6,13 +6,13 @@ import OctetExact
 public enum CheckText {
     static let binary32 = try! FormatRegistry.named("binary32")
 
-    public static func describe(_ c: CheckCase, _ spec: CheckSpec) -> [String] {
+    public static func describe(_ c: CheckCase, _ spec: OctetOperation) -> [String] {
         switch (c, spec) {
         case (.convert(let u), _):
             return ["input     \(binary32.hex(Int(u)))  = \(IEEEBits.decode(UInt64(u), as: .binary32))"]
         case (.mul(let x, let y), .mul(let fa, let fb, _, _, _)):
             return ["a         \(fa.hex(x))  = \(valueText(fa.value(ofCode: x)))", "b         \(fb.hex(y))  = \(valueText(fb.value(ofCode: y)))"]
-        case (.dot(let xs, let ys), .dot(let fa, let fb, _, _)):
+        case (.dot(let xs, let ys), .dot(let fa, let fb, _, _, _, _, _)):
             return ["n         \(xs.count)",
                     "a         " + xs.map { fa.hex($0) }.joined(separator: ","),
                     "          = " + xs.map { valueText(fa.value(ofCode: $0)) }.joined(separator: ", "),
@@ -25,12 +25,12 @@ public enum CheckText {
         }
     }
 
-    public static func describe(_ r: CheckResult, _ spec: CheckSpec) -> String {
+    public static func describe(_ r: CheckResult, _ spec: OctetOperation) -> String {
         switch r {
         case .code(let c):
             let f: Format
             switch spec {
-            case .convert(let t, _, _): f = t
+            case .convert(_, let t, _, _, _): f = t
             case .mul(_, _, let out, _, _): f = out
             default: return "\(c)"
             }
@@ -43,15 +43,15 @@ public enum CheckText {
 
     /// The exact result of the operation, its two neighbours in the result format, and whether it
     /// is a tie between them.
-    public static func neighbours(_ c: CheckCase, _ spec: CheckSpec) -> String? {
+    public static func neighbours(_ c: CheckCase, _ spec: OctetOperation) -> String? {
         let exact: ExactValue
         let f: Format
         switch (c, spec) {
-        case (.convert(let u), .convert(let t, _, _)):
+        case (.convert(let u), .convert(_, let t, _, _, _)):
             exact = IEEEBits.decode(UInt64(u), as: .binary32); f = t
         case (.mul(let x, let y), .mul(let fa, let fb, let out, _, _)):
             exact = ExactArithmetic.multiply(fa.operand(ofCode: x), fb.operand(ofCode: y)).exactValue; f = out
-        case (.dot(let xs, let ys), .dot(let fa, let fb, _, _)):
+        case (.dot(let xs, let ys), .dot(let fa, let fb, _, _, _, _, _)):
             let ps = zip(xs, ys).map { ExactArithmetic.multiply(fa.operand(ofCode: $0), fb.operand(ofCode: $1)) }
             exact = ExactArithmetic.sum(ps).exactValue; f = binary32
         default: return nil
@@ -74,17 +74,8 @@ public enum CheckText {
         return v.description
     }
 
-    /// The operands of a case as the hex line of `octet gen` (convert `INPUT`, mul `A B`,
-    /// dot `A1,… B1,…`).
-    public static func inputHex(_ c: CheckCase, _ spec: CheckSpec) -> String {
-        func h2(_ x: Int) -> String { let s = String(x & 0xFF, radix: 16, uppercase: true); return s.count < 2 ? "0" + s : s }
-        switch c {
-        case .convert(let u): return binary32.hex(Int(u))
-        case .mul(let x, let y): return "0x\(h2(x)) 0x\(h2(y))"
-        case .dot(let xs, let ys): return xs.map(h2).joined(separator: ",") + " " + ys.map(h2).joined(separator: ",")
-        case .dotI8(let xs, let ys): return xs.map { h2(Int($0)) }.joined(separator: ",") + " " + ys.map { h2(Int($0)) }.joined(separator: ",")
-        }
-    }
+    /// The operands of a case as the fields of an `octet gen` line.
+    public static func inputHex(_ c: CheckCase, _ spec: OctetOperation) -> String { spec.operandFields(c) }
 
     /// The identity of the kernel under test, for reports.
     public struct KernelIdentity: Sendable {
@@ -94,7 +85,7 @@ public enum CheckText {
         public init(path: String, sha256: String, symbol: String) { self.path = path; self.sha256 = sha256; self.symbol = symbol }
     }
 
-    static func example(_ ce: Counterexample, _ spec: CheckSpec) -> [String] {
+    static func example(_ ce: Counterexample, _ spec: OctetOperation) -> [String] {
         var out = describe(ce.shrunk, spec)
         out.append("observed  \(describe(ce.observed, spec))")
         out.append("expected  \(describe(ce.expected, spec))")
@@ -102,7 +93,7 @@ public enum CheckText {
         return out
     }
 
-    public static func render(_ report: CheckReport, spec: CheckSpec, command: String?) -> String {
+    public static func render(_ report: CheckReport, spec: OctetOperation, command: String?) -> String {
         var out = ""
         if let d = report.defect {
             out += "\(d.defect.status.uppercased())  \(report.title)\n"
@@ -110,7 +101,7 @@ public enum CheckText {
             if let input = d.input {
                 out += "generator \(d.generator), case \(d.index ?? 0), seed \(report.seed), shard \(report.shard)\n"
                 for line in describe(input, spec) { out += line + "\n" }
-                out += "input hex \(inputHex(input, spec))\n"
+                out += "fields    \(inputHex(input, spec))\n"
             } else {
                 out += "(while loading the library, before any call)\n"
             }
@@ -156,7 +147,7 @@ public enum CheckText {
         return o + "\""
     }
 
-    static func exampleJSON(_ ce: Counterexample, _ spec: CheckSpec, position: Int? = nil) -> String {
+    static func exampleJSON(_ ce: Counterexample, _ spec: OctetOperation, position: Int? = nil) -> String {
         var s = "{\"generator\": \(q(ce.generator)), \"index\": \(ce.index), "
         if let position { s += "\"generator_position\": \(position), " }
         s += "\"input\": \(q(inputHex(ce.shrunk, spec))), \"inputs\": \(q(describe(ce.shrunk, spec).joined(separator: "; "))), "
@@ -165,7 +156,7 @@ public enum CheckText {
     }
 
     /// The JSON contract of `octet check --json` (Specs/vectors.md, "Checking a kernel").
-    public static func json(_ report: CheckReport, spec: CheckSpec, kernel: KernelIdentity? = nil) -> String {
+    public static func json(_ report: CheckReport, spec: OctetOperation, kernel: KernelIdentity? = nil) -> String {
         var s = "{\"status\": \(q(report.status)), \"operation\": \(q(report.title)), "
         if let k = kernel { s += "\"kernel\": {\"path\": \(q(k.path)), \"sha256\": \(q(k.sha256)), \"symbol\": \(q(k.symbol))}, " }
         s += "\"seed\": \(report.seed), \"budget\": \(report.budget), \"shard\": \(q(report.shard.description)), "

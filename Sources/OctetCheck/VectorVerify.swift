@@ -4,72 +4,16 @@ import OctetExact
 /// Reads vector lines (a header, then one case per line with the result appended) and recomputes
 /// each expected result with the reference: the `gen | program | verify` pipe.
 public struct VectorVerifier {
-    public enum Operation: Sendable {
-        case decode(Format)
-        case convert(from: VectorSource, to: Format, rounding: RoundingMode, overflow: OverflowPolicy, srBits: Int?)
-        case mul(a: Format, b: Format, out: Format, rounding: RoundingMode, overflow: OverflowPolicy)
-        case dot(a: Format, b: Format, model: AccumulatorModel, out: Format, rounding: RoundingMode, overflow: OverflowPolicy)
-    }
-
-    public let operation: Operation
+    public let operation: OctetOperation
 
     /// Builds the operation from a header; errors name the header line.
     public init(header: VectorHeader) throws(VectorError) {
-        func need(_ key: String) throws(VectorError) -> String {
-            guard let v = header[key] else { throw VectorError(line: 0, message: "header lacks '# \(key): …'") }
-            return v
-        }
-        func format(_ key: String) throws(VectorError) -> Format {
-            let name = try need(key)
-            do { return try FormatRegistry.named(name) } catch { throw VectorError(line: 0, message: "header \(key): \(error.description)") }
-        }
-        func mode() throws(VectorError) -> RoundingMode {
-            let v = header["rounding"] ?? "rne"
-            guard let m = RoundingMode(rawValue: v) else { throw VectorError(line: 0, message: "header rounding: unknown mode '\(v)'") }
-            return m
-        }
-        func policy() throws(VectorError) -> OverflowPolicy {
-            let v = header["overflow"] ?? "saturate"
-            guard let p = OverflowPolicy(rawValue: v) else { throw VectorError(line: 0, message: "header overflow: unknown policy '\(v)'") }
-            return p
-        }
-        switch try need("operation") {
-        case "decode":
-            operation = .decode(try format("format"))
-        case "convert":
-            let srcName = header["input"] ?? "binary32"
-            guard let src = VectorSource(rawValue: srcName) else { throw VectorError(line: 0, message: "header input: unknown source '\(srcName)'") }
-            let m = try mode()
-            var n: Int?
-            if m == .sr {
-                guard let s = header["random-bits"], let k = Int(s), (1...64).contains(k) else {
-                    throw VectorError(line: 0, message: "rounding sr needs '# random-bits: N' (1…64)")
-                }
-                n = k
-            }
-            operation = .convert(from: src, to: try format("output"), rounding: m, overflow: try policy(), srBits: n)
-        case "mul":
-            operation = .mul(a: try format("a"), b: try format("b"), out: try format("output"), rounding: try mode(), overflow: try policy())
-        case "dot":
-            let name = try need("accumulator")
-            let model: AccumulatorModel
-            do { model = try AccumulatorModel.parse(name) } catch { throw VectorError(line: 0, message: "header accumulator: \(error.description)") }
-            operation = .dot(a: try format("a"), b: try format("b"), model: model, out: try format("output"), rounding: try mode(),
-                             overflow: header["overflow"].flatMap(OverflowPolicy.init(rawValue:)) ?? .ovfinf)
-        case let other:
-            throw VectorError(line: 0, message: "unknown operation '\(other)' (decode, convert, mul, dot)")
-        }
+        operation = try OctetOperation(header: header)
+        if case .dotI8 = operation { throw VectorError(line: 0, message: "dot-i8 has no vector lines; use octet check --op dot-i8") }
     }
 
     /// Operand fields before the result on each line.
-    public var operandCount: Int {
-        switch operation {
-        case .decode: return 1
-        case .convert(_, _, let r, _, _): return r == .sr ? 2 : 1
-        case .mul: return 2
-        case .dot: return 2
-        }
-    }
+    public var operandCount: Int { operation.operandCount }
 
     public struct Outcome {
         public var passed = 0
@@ -143,7 +87,7 @@ public struct VectorVerifier {
                     return "line \(number): no result: \(error.description)"
                 }
                 return compare(number, "\(a.hex(x)) (\(a.value(ofCode: x))) × \(b.hex(y)) (\(b.value(ofCode: y)))", out, observed, e, givenFlags)
-            case .dot(let a, let b, let model, let out, let mode, let policy):
+            case .dot(let a, let b, let model, _, let out, let mode, let policy):
                 var xs: [Int] = [], ys: [Int] = []
                 for t in fields[0].split(separator: ",", omittingEmptySubsequences: false) { xs.append(try codeOf(t, a, "a code")) }
                 for t in fields[1].split(separator: ",", omittingEmptySubsequences: false) { ys.append(try codeOf(t, b, "b code")) }
@@ -154,6 +98,8 @@ public struct VectorVerifier {
                     return "line \(number): no result: \(error.description)"
                 }
                 return compare(number, "dot of \(xs.count) pairs (exact \(r.exact.exactValue))", out, observed, r.output, givenFlags)
+            case .dotI8:
+                return "line \(number): dot-i8 has no vector lines"
             }
         } catch {
             return (error as? VectorError)?.description ?? "line \(number): \(error)"

@@ -57,7 +57,7 @@ public enum VectorWriter {
     static func code(_ f: Format, _ c: Int) -> String { String(f.hex(c).dropFirst(2)) }
 
     public static func decodeTable(_ f: Format) -> (String, Int) {
-        var s = VectorHeader([("operation", "decode"), ("format", f.name), ("columns", "code value")]).text
+        var s = VectorHeader(OctetOperation.decode(f).headerFields + [("columns", "code value")]).text
         for c in f.codes { s += "\(code(f, c)) \(f.value(ofCode: c))\n" }
         return (s, f.codeCount)
     }
@@ -78,9 +78,7 @@ public enum VectorWriter {
 
     public static func conversion(_ f: Format, rounding: RoundingMode, overflow: OverflowPolicy, inputs: [UInt32],
                                   srBits: Int = 4, seed: UInt64 = 1) -> (String, Int) {
-        var fields: [(String, String)] = [("operation", "convert"), ("input", "binary32"), ("output", f.name),
-                                          ("rounding", rounding.rawValue), ("overflow", overflow.rawValue)]
-        if rounding == .sr { fields.append(("random-bits", "\(srBits)")) }
+        var fields = OctetOperation.convert(from: .binary32, to: f, rounding: rounding, overflow: overflow, srBits: rounding == .sr ? srBits : nil).headerFields
         fields.append(("generator", "boundaries"))
         fields.append(("columns", rounding == .sr ? "input R result flags" : "input result flags"))
         var s = VectorHeader(fields).text
@@ -102,9 +100,8 @@ public enum VectorWriter {
     }
 
     public static func products(_ f: Format, rounding: RoundingMode = .rne, overflow: OverflowPolicy = .saturate) -> (String, Int) {
-        var s = VectorHeader([("operation", "mul"), ("a", f.name), ("b", f.name), ("output", f.name),
-                              ("rounding", rounding.rawValue), ("overflow", overflow.rawValue), ("generator", "exhaustive"),
-                              ("columns", "a b result flags")]).text
+        var s = VectorHeader(OctetOperation.mul(a: f, b: f, out: f, rounding: rounding, overflow: overflow).headerFields
+                             + [("generator", "exhaustive"), ("columns", "a b result flags")]).text
         var n = 0
         for x in f.codes {
             for y in f.codes {
@@ -119,9 +116,8 @@ public enum VectorWriter {
     public static func dots(_ a: Format, _ b: Format, modelName: String, count: Int, maxLength: Int, seed: UInt64) -> (String, Int) {
         let model = try! AccumulatorModel.parse(modelName)
         let b32 = try! FormatRegistry.named("binary32")
-        var s = VectorHeader([("operation", "dot"), ("a", a.name), ("b", b.name), ("accumulator", modelName),
-                              ("output", "binary32"), ("rounding", "rne"), ("overflow", "ovfinf"),
-                              ("generator", "dot seed=\(seed)"), ("columns", "a-codes b-codes result flags")]).text
+        var s = VectorHeader(OctetOperation.dot(a: a, b: b, model: model, modelName: modelName).headerFields
+                             + [("generator", "dot seed=\(seed)"), ("columns", "a-codes b-codes result flags")]).text
         var n = 0
         let gens = Generators.dot(a, b, budget: count, seed: seed).filter { $0.name != "long" }
         var i = 0

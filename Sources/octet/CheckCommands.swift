@@ -28,7 +28,7 @@ struct OperationOptions: ParsableArguments {
     @Option(help: "convert, mul: overflow policy.")
     var overflow: OverflowPolicy = .saturate
 
-    func spec() throws -> CheckSpec {
+    func spec() throws -> OctetOperation {
         func fmt(_ name: String?, _ flag: String) throws -> Format {
             guard let name else { throw CheckError.usage("--op \(op.rawValue) needs --\(flag) FORMAT") }
             let f: Format
@@ -126,6 +126,8 @@ struct CheckCommand: ParsableCommand {
     var maxFailures: Int?
     @Flag(help: "Print the result as one JSON object.")
     var json = false
+    @Flag(name: .customLong("in-process"), help: "Run the kernel in this process (to debug it under gdb or a sanitizer): canaries and input copies are still checked, but a crash, hang or exit of the kernel takes the checker with it.")
+    var inProcess = false
 
     /// The command line without its seed (`--seed S` or `--seed=S`), quoted for a POSIX shell.
     static func commandLine() -> String {
@@ -142,7 +144,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let spec: CheckSpec
+        let spec: OctetOperation
         let part: Shard
         do {
             spec = try operation.spec()
@@ -163,12 +165,17 @@ struct CheckCommand: ParsableCommand {
         let budget = budget ?? Generators.defaultBudget(spec)
         let report: CheckReport
         do {
-            let runner = try WorkerRunner(executable: "/proc/self/exe", library: path, symbol: symbol, kind: operation.op, timeout: timeout)
+            let runner: KernelRunner
+            if inProcess {
+                do { runner = InProcessRunner(try KernelLoader.load(library: path, symbol: symbol, as: operation.op)) } catch { throw CLIUsage("\(error)") }
+            } else {
+                runner = try WorkerRunner(executable: "/proc/self/exe", library: path, symbol: symbol, kind: operation.op, timeout: timeout)
+            }
             let bar = ProgressBar()
             report = Checker(spec: spec, runner: runner).run(budget: budget, seed: seed, shard: part, maxFailures: maxFailures,
                                                              progress: { bar.update($0, $1) })
             bar.finish()
-        } catch {
+        } catch let error as WorkerStartError {
             switch error {
             case .defect(let d):
                 // The library's constructor crashed, hung or ended the worker: a kernel defect.
@@ -221,41 +228,22 @@ struct GenCommand: ParsableCommand {
     var shard: String = "0/1"
 
     func run() throws {
-        let spec: CheckSpec
+        let spec: OctetOperation
         let part: Shard
         do {
             spec = try operation.spec()
             part = try Shard.parse(shard)
         } catch { throw CLIError("\(error)") }
-        var fields: [(String, String)]
-        switch spec {
-        case .convert(let f, let r, let o):
-            fields = [("operation", "convert"), ("input", "binary32"), ("output", f.name), ("rounding", r.rawValue), ("overflow", o.rawValue)]
-        case .mul(let a, let b, let out, let r, let o):
-            fields = [("operation", "mul"), ("a", a.name), ("b", b.name), ("output", out.name), ("rounding", r.rawValue), ("overflow", o.rawValue)]
-        case .dot(let a, let b, _, let name):
-            fields = [("operation", "dot"), ("a", a.name), ("b", b.name), ("accumulator", name), ("output", "binary32"), ("rounding", "rne"), ("overflow", "ovfinf")]
-        case .dotI8:
-            throw CLIError("gen does not produce dot-i8 lines; use `octet check --op dot-i8`")
-        }
+        if case .dotI8 = spec { throw CLIError("gen does not produce dot-i8 lines; use `octet check --op dot-i8`") }
+        var fields = spec.headerFields
         fields.append(("generator", "all seed=\(seed) shard=\(part)"))
         print(VectorHeader(fields).text, terminator: "")
         let gens = Generators.all(for: spec, budget: budget ?? Generators.defaultBudget(spec), seed: seed)
-        let b32 = try FormatRegistry.named("binary32")
         var offset = 0
         var out = ""
         for g in gens {
             for i in 0 ..< g.count where part.contains(offset + i) {
-                switch g.caseAt(i) {
-                case .convert(let u): out += String(b32.hex(Int(u)).dropFirst(2)) + "\n"
-                case .mul(let x, let y):
-                    if case .mul(let a, let b, _, _, _) = spec { out += "\(a.hex(x).dropFirst(2)) \(b.hex(y).dropFirst(2))\n" }
-                case .dot(let xs, let ys):
-                    if case .dot(let a, let b, _, _) = spec {
-                        out += xs.map { String(a.hex($0).dropFirst(2)) }.joined(separator: ",") + " " + ys.map { String(b.hex($0).dropFirst(2)) }.joined(separator: ",") + "\n"
-                    }
-                case .dotI8: break
-                }
+                out += spec.operandFields(g.caseAt(i)) + "\n"
                 if out.utf8.count > 1 << 16 { print(out, terminator: ""); out = "" }
             }
             offset += g.count

@@ -10,7 +10,7 @@ struct HostileKernelTests {
     static let constructorSource = CheckCLI.root.appendingPathComponent("Tests/HostileKernels/hostile_constructor.c").path
     static let dir = try! CheckCLI.tempDir()
     static let lib = try! CheckCLI.compile(source, into: dir, name: "hostile")
-    static let trigger = "0x3FC00000"
+    static let trigger = "3FC00000"
 
     static func check(_ symbol: String, _ extra: [String] = [], op: [String] = ["--op", "convert", "--to", "float8_e4m3fn"]) throws -> (OctetRun, [String: Any]) {
         let r = try CheckCLI.check(["--kernel", lib, "--symbol", symbol] + op + ["--budget", "20000", "--json"] + extra)

@@ -11,7 +11,7 @@ enum ShardFixtures {
     static let e4m3fn = try! FormatRegistry.named("float8_e4m3fn")
 
     /// One spec per operation.
-    static let specs: [String: CheckSpec] = [
+    static let specs: [String: OctetOperation] = [
         "convert": .convert(to: e4m3fn, rounding: .rne, overflow: .saturate),
         "mul": .mul(a: e4m3fn, b: e4m3fn, out: e4m3fn, rounding: .rne, overflow: .saturate),
         "dot": .dot(a: e4m3fn, b: e4m3fn, model: try! AccumulatorModel.parse("exact"), modelName: "exact"),
