@@ -37,11 +37,26 @@ extension Format {
 
     /// Parses a code spelled in hex (`0x7E`, `7e`), checking that it exists in this format.
     public func parseCode(_ text: String) throws(CodeParseError) -> Int {
-        var digits = Substring(text)
-        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
-        guard !digits.isEmpty, digits.count <= 16, digits.allSatisfy(\.isHexDigit), let u = UInt64(digits, radix: 16) else {
-            throw CodeParseError(input: text, reason: "not a hex code (expected e.g. 0x7E)")
+        // On the UTF-8 bytes: a code is ASCII, and a long line of codes (or one long bad token) is
+        // read in time proportional to its bytes without walking Characters.
+        var digits = text.utf8[...]
+        if digits.count > 2, digits.first == UInt8(ascii: "0"), digits.dropFirst().first.map({ $0 | 0x20 }) == UInt8(ascii: "x") {
+            digits = digits.dropFirst(2)
         }
+        var u: UInt64 = 0, n = 0
+        for c in digits {
+            let d: UInt8
+            switch c {
+            case UInt8(ascii: "0") ... UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a") ... UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A") ... UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
+            default: d = 0; n = 17   // not a hex digit: refused below
+            }
+            n += 1
+            if n > 16 { break }
+            u = u << 4 | UInt64(d)
+        }
+        guard n >= 1, n <= 16 else { throw CodeParseError(input: text, reason: "not a hex code (expected e.g. 0x7E)") }
         let v = Int(Int64(bitPattern: u))
         guard contains(code: v) else {
             throw CodeParseError(input: text, reason: CodeRangeError(code: v, format: name, bits: bits).description)

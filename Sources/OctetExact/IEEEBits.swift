@@ -43,13 +43,19 @@ public enum IEEEBits {
         return .number(negative ? -r : r)
     }
 
-    static func parse(_ digits: String, as format: Format, original: String) throws(ValueParseError) -> ExactValue {
-        var d = Substring(digits)
+    /// The type and bits of an `f64:`, `f32:`, `f16:` or `bf16:` spelling (any case, hex digits
+    /// optionally after `0x`); nil when `text` has none of these prefixes. The value parser reads
+    /// these spellings through it, and so does anything that needs the input's type, not only its
+    /// value (a NaN's payload, a compatibility profile whose NaN depends on the input type).
+    public static func spelledBits(_ text: String) throws(ValueParseError) -> (format: Format, bits: UInt64)? {
+        let lower = text.lowercased()
+        guard let (prefix, format) = Format.prefixes.first(where: { lower.hasPrefix($0.0) }) else { return nil }
+        var d = Substring(lower).dropFirst(prefix.count)
         if d.hasPrefix("0x") { d = d.dropFirst(2) }
         let width = format.totalBits / 4
         guard !d.isEmpty, d.count <= width, d.allSatisfy(\.isHexDigit), let bits = UInt64(d, radix: 16) else {
-            throw ValueParseError(input: original, reason: "\(format.rawValue): takes 1 to \(width) hex digits")
+            throw ValueParseError(input: text, reason: "\(format.rawValue): takes 1 to \(width) hex digits")
         }
-        return decode(bits, as: format)
+        return (format, bits)
     }
 }

@@ -109,8 +109,9 @@ struct DecodeCommand: ParsableCommand {
         let f = try lookUpFormat(format)
         var list: [Int] = []
         for (i, text) in codes.enumerated() {
+            if text.isEmpty { throw emptyElementError("argument \(i + 1)") }
             do { list.append(try f.parseCode(text)) } catch {
-                throw CLIError("argument \(i + 1): \(error.description)")
+                throw CLIError("argument \(i + 1): \(describe(error))")
             }
         }
         if codes.isEmpty {
@@ -132,9 +133,13 @@ struct EncodeCommand: ParsableCommand {
         discussion: """
         VALUE is exact: a decimal (0.1 is exactly 1/10), p/q, a hex float (0x1.8p-3), inf, -inf, \
         nan, or IEEE bits f64:…, f32:…, f16:…, bf16:…. Without values, one value per line is read \
-        from standard input (blank lines are skipped). With --rounding sr each value is followed \
-        by its random integer R (0 ≤ R < 2^N, decimal or 0x hex), as the next argument or on the \
-        same line. Output: `INPUT 0xHH`, the input echoed as given.
+        from standard input, and exactly one output line is printed per input line: a blank line \
+        is an error naming its line number, as is an empty argument (`encode -- ""`). With \
+        --rounding sr each value is followed by its random integer R (0 ≤ R < 2^N, decimal or 0x \
+        hex), as the next argument or on the same line. Output: `INPUT 0xHH`, the input echoed as \
+        given. Errors: the first bad line or argument stops the command with exit status 1 and a \
+        message naming it (long input is echoed to at most 160 characters); the lines before it \
+        have been printed.
         """)
 
     @Argument(help: "A format name or spelling.")
@@ -163,48 +168,58 @@ struct EncodeCommand: ParsableCommand {
 
     func run() throws {
         let f = try lookUpFormat(format)
+        let expected = rounding == .sr ? 2 : 1
         if values.isEmpty {
-            var lineNumber = 0
-            while let line = readLine(strippingNewline: true) {
-                lineNumber += 1
-                let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-                if tokens.isEmpty { continue }
-                print(try encodeLine(f, tokens, where: "line \(lineNumber)"))
+            // One output line per input line: a blank line is an error, not skipped.
+            for (n, line) in InputLines() {
+                let out = try LineSplit.withBytes(line) { b throws -> String in
+                    let (ranges, count) = LineSplit.fields(b, limit: expected)
+                    if count == 0 { throw blankLineError(n, needs: expected == 1 ? "a value" : "a value and R") }
+                    guard count == expected else {
+                        if expected == 2 && count == 1 {
+                            throw CLIError("line \(n): \(quoted(b, ranges[0])): --rounding sr needs a random integer R after the value")
+                        }
+                        throw CLIError("line \(n): \(quoted(line)): expected \(expected == 1 ? "one value" : "a value and R") (got \(counted(count, "field")))")
+                    }
+                    return try encodeLine(f, ranges.map { string(b, $0) }, where: "line \(n)")
+                }
+                print(out)
             }
         } else {
             // Arguments: each value, followed by its R under sr (an argument may hold "VALUE R").
-            var tokens: [String] = []
-            for a in values where a != "--" { tokens += a.split(separator: " ").map(String.init) }
-            let group = rounding == .sr ? 2 : 1
+            // An empty argument (`encode -- ""`) is an empty element, as in every list.
+            var tokens: [(argument: Int, text: String)] = []
+            for (k, a) in values.filter({ $0 != "--" }).enumerated() {
+                let fields = LineSplit.withBytes(a) { b in LineSplit.fields(b, limit: .max).ranges.map { string(b, $0) } }
+                if fields.isEmpty { throw emptyElementError("argument \(k + 1)") }
+                tokens += fields.map { (k + 1, $0) }
+            }
             var i = 0
             while i < tokens.count {
-                let chunk = Array(tokens[i ..< min(i + group, tokens.count)])
-                print(try encodeLine(f, chunk, where: "argument \(i + 1)"))
-                i += group
+                let chunk = tokens[i ..< min(i + expected, tokens.count)]
+                if chunk.count < expected {
+                    throw CLIError("argument \(chunk.first!.argument): \(quoted(chunk.first!.text)): --rounding sr needs a random integer R after the value")
+                }
+                print(try encodeLine(f, chunk.map(\.text), where: "argument \(chunk.first!.argument)"))
+                i += expected
             }
         }
     }
 
+    /// `INPUT 0xHH` for a value (and its R under sr).
     func encodeLine(_ f: Format, _ tokens: [String], where position: String) throws -> String {
-        let expected = rounding == .sr ? 2 : 1
-        guard tokens.count == expected else {
-            if rounding == .sr && tokens.count == 1 {
-                throw CLIError("\(position): '\(tokens[0])': --rounding sr needs a random integer R after the value")
-            }
-            throw CLIError("\(position): '\(tokens.joined(separator: " "))': expected \(expected == 1 ? "one value" : "a value and R")")
-        }
         let x: ExactValue
-        do { x = try ValueParser.parse(tokens[0]) } catch { throw CLIError("\(position): \(error.description)") }
+        do { x = try ValueParser.parse(tokens[0]) } catch { throw CLIError("\(position): \(describe(error))") }
         var random: StochasticBits?
         if rounding == .sr {
             let n = randomBits!
             let rText = tokens[1]
-            let parsed = rText.lowercased().hasPrefix("0x") ? UInt64(rText.dropFirst(2), radix: 16) : UInt64(rText)
+            let parsed = rText.utf8.count > 20 ? nil : rText.lowercased().hasPrefix("0x") ? UInt64(rText.dropFirst(2), radix: 16) : UInt64(rText)
             guard let r = parsed else {
-                throw CLIError("\(position): '\(rText)': R must be a non-negative integer below 2^\(n)")
+                throw CLIError("\(position): \(quoted(rText)): R must be a non-negative integer below 2^\(n)")
             }
             do { random = try StochasticBits(count: n, value: r) } catch {
-                throw CLIError("\(position): '\(rText)': \(error.description)")
+                throw CLIError("\(position): \(quoted(rText)): \(error.description)")
             }
         }
         let result: Encoded
@@ -212,7 +227,7 @@ struct EncodeCommand: ParsableCommand {
             if let p = profile.flatMap(CompatibilityProfile.named) { result = try p.encode(parsing: tokens[0], into: f) }
             else { result = try f.encode(x, rounding: rounding, overflow: overflow, random: random) }
         } catch {
-            throw CLIError("\(position): '\(tokens[0])': \(error)")
+            throw CLIError("\(position): \(quoted(tokens[0])): \(error)")
         }
         return tokens.joined(separator: " ") + " " + f.hex(result.code) + (flags ? " " + result.flags.spelled : "")
     }

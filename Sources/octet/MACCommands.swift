@@ -8,9 +8,13 @@ struct MACCommand: ParsableCommand {
         abstract: "Dot products of code vectors under an accumulator model.",
         discussion: """
         Reads lines `A B` from standard input, where A and B are comma-separated hex codes of \
-        equal length (e.g. `0x38,0x40 0x38,0xB8`). Prints `EXACT 0xHH…` per line: the exact dot \
-        product as a terminating decimal, then the code of the model's result in the output \
-        format. MODEL: exact, kulisch, kulisch:W, kulisch:W:LSB, fp32:sequential, fp32:pairwise, \
+        equal length (e.g. `0x38,0x40 0x38,0xB8`). Prints `EXACT 0xHH…` per line, exactly one \
+        output line per input line: the exact dot product as a terminating decimal, then the code \
+        of the model's result in the output format. A blank line is the empty dot product: +0 (or \
+        C with ,c=VALUE), printed as any zero result, e.g. `0 0x00000000` in binary32. An empty \
+        element (`0x38,,0x40`) is an error naming its line and element. Errors: the first bad \
+        line stops the command with exit status 1 and a message naming it (long input is echoed \
+        to at most 160 characters); the lines before it have been printed. MODEL: exact, kulisch, kulisch:W, kulisch:W:LSB, fp32:sequential, fp32:pairwise, \
         fp32:lanes8, fp16:sequential, bf16:sequential (append ,fused for FMA accumulation, \
         ,rounding=MODE, ,overflow=POLICY), truncated:hopper-fp8, truncated:deepseek-v3, \
         truncated:blackwell-fp8, truncated:volta-fp16, truncated:g<G>n<N>[,out=F,rounding=M,promote=K]. \
@@ -38,34 +42,33 @@ struct MACCommand: ParsableCommand {
         let af = try lookUpFormat(aFormat), bf = try lookUpFormat(bFormat), of = try lookUpFormat(out)
         let m: AccumulatorModel
         do { m = try AccumulatorModel.parse(model) } catch { throw CLIError(error.description) }
-        var lineNumber = 0
-        while let line = readLine() {
-            lineNumber += 1
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-            if fields.isEmpty { continue }
-            guard fields.count == 2 else {
-                throw CLIError("line \(lineNumber): '\(line)': expected two comma-separated code lists `A B`")
-            }
-            let a = try parseCodes(String(fields[0]), af, lineNumber)
-            let b = try parseCodes(String(fields[1]), bf, lineNumber)
-            guard a.count == b.count else {
-                throw CLIError("line \(lineNumber): A has \(a.count) codes and B has \(b.count)")
-            }
-            let r: DotResult
-            do { r = try Dot.compute(a, af, b, bf, model: m, output: of, rounding: rounding, overflow: overflow) } catch {
-                throw CLIError("line \(lineNumber): \(error.description)")
+        for (n, line) in InputLines() {
+            let r = try LineSplit.withBytes(line) { bytes throws -> DotResult in
+                let (fields, count) = LineSplit.fields(bytes, limit: 2)
+                var a: [Int] = [], b: [Int] = []
+                if count != 0 {   // (a blank line is the empty dot product)
+                    guard count == 2 else {
+                        throw CLIError("line \(n): \(quoted(line)): expected two comma-separated code lists `A B` (got \(counted(count, "field")))")
+                    }
+                    a = try parseCodes(bytes, fields[0], af, "line \(n)", "A")
+                    b = try parseCodes(bytes, fields[1], bf, "line \(n)", "B")
+                    guard a.count == b.count else {
+                        throw CLIError("line \(n): A has \(a.count) codes and B has \(b.count)")
+                    }
+                }
+                do { return try Dot.compute(a, af, b, bf, model: m, output: of, rounding: rounding, overflow: overflow) } catch {
+                    throw CLIError("line \(n): \(error)")
+                }
             }
             print("\(r.exact.exactValue) \(of.hex(r.output.code))")
         }
     }
 
-    func parseCodes(_ text: String, _ f: Format, _ line: Int) throws -> [Int] {
+    /// The codes of one comma-separated list, read from the bytes of the line (no array of substrings).
+    func parseCodes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ f: Format, _ position: String, _ list: String) throws -> [Int] {
         var codes: [Int] = []
-        for (i, t) in text.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
-            do { codes.append(try f.parseCode(String(t))) } catch {
-                throw CLIError("line \(line), element \(i + 1): \(error.description)")
-            }
-        }
+        codes.reserveCapacity(LineSplit.count(of: LineSplit.comma, in: bytes, range) + 1)
+        try LineSplit.elements(bytes, range, position: position, of: list) { _, r in codes.append(try LineSplit.code(bytes, r, f)) }
         return codes
     }
 }

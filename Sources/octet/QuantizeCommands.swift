@@ -5,28 +5,37 @@ import OctetExact
 extension ScaleArithmetic: ExpressibleByArgument {}
 extension MXScaleRule: ExpressibleByArgument {}
 
-/// Reads whitespace-separated exact values per non-blank line, with the line numbers.
-func readValueLines() throws -> [(line: Int, tokens: [String], values: [ExactValue])] {
-    var out: [(Int, [String], [ExactValue])] = []
-    var n = 0
-    while let line = readLine() {
-        n += 1
-        let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "," }).map(String.init)
-        if tokens.isEmpty { continue }
-        var values: [ExactValue] = []
-        for t in tokens {
-            do { values.append(try ValueParser.parse(t)) } catch { throw CLIError("line \(n): \(error.description)") }
-        }
-        out.append((n, tokens, values))
+/// The exact values of one line of `quantize` or `mx quantize` (separated by blanks or one comma), each
+/// passed to `body(k, range, value)` as it is parsed: no array of tokens. A blank line and an empty
+/// element are errors naming the line (and the element).
+@discardableResult
+func forEachValue(_ bytes: UnsafeBufferPointer<UInt8>, line n: Int, needs what: String,
+                  _ body: (Int, Range<Int>, ExactValue) throws -> Void) throws -> Int {
+    if LineSplit.isBlankLine(bytes) { throw blankLineError(n, needs: what) }
+    return try LineSplit.elements(bytes, 0 ..< bytes.count, blanks: true, position: "line \(n)") { k, r in
+        try body(k, r, try LineSplit.value(bytes, r))
     }
-    return out
 }
 
 func parseExact(_ text: String, what: String) throws -> Rational {
     let v: ExactValue
-    do { v = try ValueParser.parse(text) } catch { throw CLIError("\(what): \(error.description)") }
-    guard let r = v.rational else { throw CLIError("\(what): '\(text)' must be a finite number") }
+    do { v = try ValueParser.parse(text) } catch { throw CLIError("\(what): \(describe(error))") }
+    guard let r = v.rational else { throw CLIError("\(what): \(quoted(text)) must be a finite number") }
     return r
+}
+
+/// What a derived scale needs of the values: the largest magnitude, the minimum and the maximum of
+/// the finite ones.
+struct ValueRange {
+    var amax: Rational = .zero
+    var lo: Rational?
+    var hi: Rational?
+    mutating func add(_ v: ExactValue) {
+        guard let r = v.rational else { return }
+        if r.magnitude > amax { amax = r.magnitude }
+        if lo.map({ r < $0 }) ?? true { lo = r }
+        if hi.map({ r > $0 }) ?? true { hi = r }
+    }
 }
 
 struct QuantizeCommand: ParsableCommand {
@@ -40,7 +49,14 @@ struct QuantizeCommand: ParsableCommand {
         all lines), --scales S1,S2,… (one per line: per-channel), or is derived: --symmetric \
         (s = amax/qmax, zp = 0; --half-range for PyTorch's amax/127.5) or --asymmetric (s = \
         (max−min)/(qmax−qmin), zp = qmin − round(min/s)), over all input or, with --per-channel, \
-        per line. q = clamp(round(x/s) + zp) for integers (saturating; --narrow drops the most \
+        per line. Blank lines are refused (an error naming the line: every line is a channel with \
+        at least one value), so the output lines stay aligned with the input lines; an empty \
+        element (`1,,2`, also in --scales) is an error naming its line and element. Errors: the \
+        first bad line stops the command with exit status 1 and a message naming it (long input \
+        is echoed to at most 160 characters). With --scale or --per-channel, lines are processed \
+        as they are read and the lines before the bad one have been printed; --scales and a \
+        derived per-tensor scale read all input first, so then nothing is printed. \
+        q = clamp(round(x/s) + zp) for integers (saturating; --narrow drops the most \
         negative value), q = encode(x/s) for floating targets. --arithmetic onnx computes x/s in \
         binary32; pytorch computes x · fl32(1/s) in binary32 (both need a binary32 scale). \
         The chosen scale and zero point are printed first as `# scale S zero_point Z` lines.
@@ -85,56 +101,73 @@ struct QuantizeCommand: ParsableCommand {
 
     func run() throws {
         let f = try lookUpFormat(target)
-        let lines = try readValueLines()
         func quantizer(_ s: Rational, _ zp: Int) throws -> Quantizer {
             do {
                 return try Quantizer(target: f, scale: s, zeroPoint: zp, rounding: rounding, overflow: overflow, narrow: narrow, arithmetic: arithmetic)
             } catch { throw CLIError(error.description) }
         }
-        func derive(_ values: [ExactValue], where position: String) throws -> Quantizer {
-            let finite = values.compactMap(\.rational)
+        func derive(_ range: ValueRange, where position: String) throws -> Quantizer {
             if symmetric {
-                let amax = finite.map(\.magnitude).max() ?? .zero
-                guard let s = Quantizer.symmetricScale(amax: amax, target: f, halfRange: halfRange) else {
+                guard let s = Quantizer.symmetricScale(amax: range.amax, target: f, halfRange: halfRange) else {
                     throw CLIError("\(position): cannot derive a scale from an all-zero input")
                 }
                 return try quantizer(s, 0)
             }
-            guard let lo = finite.min(), let hi = finite.max(),
+            guard let lo = range.lo, let hi = range.hi,
                   let p = Quantizer.asymmetricParameters(min: lo, max: hi, target: f) else {
                 throw CLIError("\(position): --asymmetric needs an integer target and a non-empty, non-constant input")
             }
             return try quantizer(p.scale, p.zeroPoint)
         }
-        var perLine: [Quantizer] = []
-        if let s = scale {
-            let q = try quantizer(try parseExact(s, what: "--scale"), zeroPoint)
-            perLine = Array(repeating: q, count: lines.count)
-        } else if let list = scales {
-            let parts = list.split(separator: ",").map(String.init)
-            guard parts.count == lines.count else {
-                throw CLIError("--scales has \(parts.count) scales for \(lines.count) input lines")
-            }
-            for (i, p) in parts.enumerated() { perLine.append(try quantizer(try parseExact(p, what: "--scales element \(i + 1)"), zeroPoint)) }
-        } else if perChannel {
-            for l in lines { perLine.append(try derive(l.values, where: "line \(l.line)")) }
-        } else {
-            let q = try derive(lines.flatMap(\.values), where: "input")
-            perLine = Array(repeating: q, count: lines.count)
+        func scan(_ line: String, _ n: Int, into range: inout ValueRange) throws {
+            try LineSplit.withBytes(line) { b in try forEachValue(b, line: n, needs: "a value") { _, _, v in range.add(v) } }
         }
         var printed: Quantizer?
-        for (l, q) in zip(lines, perLine) {
+        /// Quantizes line n with q and prints it (after a `# scale` header when q changes).
+        func emit(_ line: String, _ n: Int, _ q: Quantizer) throws {
+            var out = ""
+            try LineSplit.withBytes(line) { b in
+                try forEachValue(b, line: n, needs: "a value") { k, r, v in
+                    let c: Int
+                    do { c = try q.quantize(v) } catch { throw CLIError("\(quoted(b, r)): \(error)") }
+                    if k > 1 { out += " " }
+                    out += f.hex(c)
+                    if verbose { out += "=\(q.dequantize(c))" }
+                }
+            }
             if printed != q {
                 print("# scale \(ExactValue(q.scale)) zero_point \(q.zeroPoint)")
                 printed = q
             }
-            var out: [String] = []
-            for (t, v) in zip(l.tokens, l.values) {
-                let c: Int
-                do { c = try q.quantize(v) } catch { throw CLIError("line \(l.line): '\(t)': \(error.description)") }
-                out.append(f.hex(c) + (verbose ? "=\(q.dequantize(c))" : ""))
+            print(out)
+        }
+        if let s = scale {
+            // Streams: each line is quantized and printed as it is read.
+            let q = try quantizer(try parseExact(s, what: "--scale"), zeroPoint)
+            for (n, line) in InputLines() { try emit(line, n, q) }
+        } else if let list = scales {
+            let parts = try LineSplit.list(list, position: "--scales")
+            var perLine: [Quantizer] = []
+            for (i, p) in parts.enumerated() { perLine.append(try quantizer(try parseExact(p, what: "--scales, element \(i + 1)"), zeroPoint)) }
+            let lines = Array(InputLines())
+            guard parts.count == lines.count else {
+                throw CLIError("--scales has \(parts.count) scales for \(lines.count) input lines")
             }
-            print(out.joined(separator: " "))
+            for (l, q) in zip(lines, perLine) { try emit(l.text, l.number, q) }
+        } else if perChannel {
+            // Streams: two passes over each line (its range, then its codes), never an array of values.
+            for (n, line) in InputLines() {
+                var range = ValueRange()
+                try scan(line, n, into: &range)
+                try emit(line, n, try derive(range, where: "line \(n)"))
+            }
+        } else {
+            // A per-tensor scale needs all input first: the lines are kept as read (text, not values).
+            let lines = Array(InputLines())
+            var range = ValueRange()
+            for l in lines { try scan(l.text, l.number, into: &range) }
+            let q = try derive(range, where: "input")
+            for l in lines { try emit(l.text, l.number, q) }
         }
     }
 }
@@ -170,19 +203,35 @@ struct MXQuantizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantize",
         abstract: "Quantize blocks: one block of values per input line.",
-        discussion: "Input: BLOCK-SIZE exact values per line. Output: `0xSS 0xHH,0xHH,…`, the E8M0 scale code and the element codes.")
+        discussion: """
+        Input: BLOCK-SIZE exact values per line, separated by blanks or one comma. Output: \
+        `0xSS 0xHH,0xHH,…`, the E8M0 scale code and the element codes, exactly one line per input \
+        line. A blank line is an error naming its line number; an empty element (`1,,2`) is an \
+        error naming its line and element. Errors: the first bad line stops the command with exit \
+        status 1 and a message naming it (long input is echoed to at most 160 characters); the \
+        lines before it have been printed.
+        """)
 
     @OptionGroup var options: MXOptions
 
     func run() throws {
         let q = try options.quantizer()
-        for l in try readValueLines() {
-            guard l.values.count == q.blockSize else {
-                throw CLIError("line \(l.line): a block has \(q.blockSize) values (got \(l.values.count))")
+        for (n, line) in InputLines() {
+            let out = try LineSplit.withBytes(line) { bytes throws -> String in
+                if LineSplit.isBlankLine(bytes) { throw blankLineError(n, needs: "a block of \(q.blockSize) values") }
+                // Values past the block size are counted, not parsed.
+                var values: [ExactValue] = []
+                let count = try LineSplit.elements(bytes, 0 ..< bytes.count, blanks: true, position: "line \(n)") { k, r in
+                    if k <= q.blockSize { values.append(try LineSplit.value(bytes, r)) }
+                }
+                guard count == q.blockSize else {
+                    throw CLIError("line \(n): a block has \(q.blockSize) values (got \(count))")
+                }
+                let b: MXBlock
+                do { b = try q.quantize(values) } catch { throw CLIError("line \(n): \(error)") }
+                return "\(MXQuantizer.e8m0.hex(b.scaleCode)) \(b.elements.map { q.element.hex($0) }.joined(separator: ","))"
             }
-            let b: MXBlock
-            do { b = try q.quantize(l.values) } catch { throw CLIError("line \(l.line): \(error.description)") }
-            print("\(MXQuantizer.e8m0.hex(b.scaleCode)) \(b.elements.map { q.element.hex($0) }.joined(separator: ","))")
+            print(out)
         }
     }
 }
@@ -194,7 +243,11 @@ struct MXDotCommand: ParsableCommand {
         discussion: """
         Input lines: `SA A1,A2,… SB B1,B2,…` (scale code and element codes of each block, in the \
         format `octet mx quantize` prints). Output: `EXACT 0xHH…`, the exact value of \
-        X(A)·X(B)·Σ A_i·B_i and its code in the output format (one rounding).
+        X(A)·X(B)·Σ A_i·B_i and its code in the output format (one rounding), exactly one line \
+        per input line. A blank line is an error naming its line number; an empty element \
+        (`0x38,,0x40`) is an error naming its line and element. Errors: the first bad line stops \
+        the command with exit status 1 and a message naming it (long input is echoed to at most \
+        160 characters); the lines before it have been printed.
         """)
 
     @OptionGroup var options: MXOptions
@@ -204,27 +257,30 @@ struct MXDotCommand: ParsableCommand {
     func run() throws {
         let q = try options.quantizer()
         let of = try lookUpFormat(out)
-        var n = 0
-        while let line = readLine() {
-            n += 1
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-            if fields.isEmpty { continue }
-            guard fields.count == 4 else { throw CLIError("line \(n): expected `SA A1,A2,… SB B1,B2,…`") }
-            func block(_ s: String, _ e: String) throws -> MXBlock {
-                let sc: Int
-                do { sc = try MXQuantizer.e8m0.parseCode(s) } catch { throw CLIError("line \(n): \(error.description)") }
-                var codes: [Int] = []
-                for t in e.split(separator: ",", omittingEmptySubsequences: false) {
-                    do { codes.append(try q.element.parseCode(String(t))) } catch { throw CLIError("line \(n): \(error.description)") }
+        for (n, line) in InputLines() {
+            let out = try LineSplit.withBytes(line) { bytes throws -> String in
+                let (fields, count) = LineSplit.fields(bytes, limit: 4)
+                if count == 0 { throw blankLineError(n, needs: "two blocks `SA A1,A2,… SB B1,B2,…`") }
+                guard count == 4 else {
+                    throw CLIError("line \(n): \(quoted(line)): expected `SA A1,A2,… SB B1,B2,…` (got \(counted(count, "field")))")
                 }
-                guard codes.count == q.blockSize else { throw CLIError("line \(n): a block has \(q.blockSize) elements (got \(codes.count))") }
-                return MXBlock(scaleCode: sc, elements: codes)
+                func block(_ s: Range<Int>, _ e: Range<Int>, _ name: String) throws -> MXBlock {
+                    let sc: Int
+                    do { sc = try LineSplit.code(bytes, s, MXQuantizer.e8m0) } catch { throw CLIError("line \(n), scale of \(name): \(error)") }
+                    var codes: [Int] = []
+                    let count = try LineSplit.elements(bytes, e, position: "line \(n)", of: name) { k, r in
+                        if k <= q.blockSize { codes.append(try LineSplit.code(bytes, r, q.element)) }
+                    }
+                    guard count == q.blockSize else { throw CLIError("line \(n): a block has \(q.blockSize) elements (\(name) has \(count))") }
+                    return MXBlock(scaleCode: sc, elements: codes)
+                }
+                let a = try block(fields[0], fields[1], "A"), b = try block(fields[2], fields[3], "B")
+                let exact = q.exactDot(a, b)
+                let r: Encoded
+                do { r = try q.dot(a, b, output: of, rounding: options.rounding) } catch { throw CLIError("line \(n): \(error)") }
+                return "\(exact) \(of.hex(r.code))"
             }
-            let a = try block(fields[0], fields[1]), b = try block(fields[2], fields[3])
-            let exact = q.exactDot(a, b)
-            let r: Encoded
-            do { r = try q.dot(a, b, output: of, rounding: options.rounding) } catch { throw CLIError("line \(n): \(error.description)") }
-            print("\(exact) \(of.hex(r.code))")
+            print(out)
         }
     }
 }

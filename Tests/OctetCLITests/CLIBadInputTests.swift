@@ -48,7 +48,8 @@ private let badInputs: [BadInput] = [
     BadInput(["encode", "float8_e4m3fn"], stdin: "1..2\n", mentions: ["1..2", "line 1"]),
     BadInput(["encode", "float8_e4m3fn"], stdin: "1\n0.5\n1..2\n4\n", mentions: ["1..2", "line 3"],
              stdoutBefore: "1 0x38\n0.5 0x30\n"),
-    BadInput(["encode", "float8_e4m3fn"], stdin: "1\n\nabc\n", mentions: ["abc", "line 3"], stdoutBefore: "1 0x38\n"),
+    BadInput(["encode", "float8_e4m3fn"], stdin: "1\n\nabc\n", mentions: ["line 2", "blank line"], stdoutBefore: "1 0x38\n"),
+    BadInput(["encode", "float8_e4m3fn"], stdin: "1\n2\nabc\n", mentions: ["abc", "line 3"], stdoutBefore: "1 0x38\n2 0x40\n"),
     BadInput(["encode", "float8_e4m3fn"], stdin: "1\n2\n1/0\n", mentions: ["1/0", "line 3"], stdoutBefore: "1 0x38\n2 0x40\n"),
     BadInput(["encode", "float8_e4m3fn"], stdin: "1 2\n", mentions: ["line 1", "1 2"]),
     // Codes out of range or not hex.
@@ -68,7 +69,7 @@ private let badInputs: [BadInput] = [
     BadInput(["encode", "float8_e4m3fn", "--rounding", "sr", "--random-bits", "65", "1", "0"], mentions: ["random-bits"]),
     BadInput(sr4 + ["1"], mentions: ["argument 1", "R"]),
     BadInput(sr4, stdin: "1 3\n2\n", mentions: ["line 2", "'2'"], stdoutBefore: "1 3 0x38\n"),
-    BadInput(sr4, stdin: "1 3\n\n2\n", mentions: ["line 3", "'2'"], stdoutBefore: "1 3 0x38\n"),
+    BadInput(sr4, stdin: "1 3\n\n2\n", mentions: ["line 2", "blank line"], stdoutBefore: "1 3 0x38\n"),
     BadInput(sr4 + ["1", "16"], mentions: ["16"]),
     BadInput(sr4 + ["1", "0x10"], mentions: ["0x10"]),
     BadInput(sr4 + ["1", "-1"], mentions: ["-1"]),

@@ -41,8 +41,9 @@ struct QuantizeCLIQuantizeTests {
         // int4 codes are printed with two hex digits: −1 → 0x0F, 9 → 7 = 0x07.
         let i4 = try OctetBinary.run(["quantize", "--to", "int4", "--scale", "1"], stdin: "-1 9\n")
         #expect(i4.stdout == "# scale 1 zero_point 0\n0x0F 0x07\n")
-        // Blank lines are skipped.
-        let bl = try OctetBinary.run(["quantize", "--to", "int8", "--scale", "1"], stdin: "\n3\n\n")
+        // A blank line is refused, naming it (one output line per input line; AlignedStreamTests).
+        let bl = try OctetBinary.run(["quantize", "--to", "int8", "--scale", "1"], stdin: "3\n\n")
+        expectRefusal(bl, mentioning: ["line 2", "blank line"])
         #expect(bl.stdout == "# scale 1 zero_point 0\n0x03\n")
     }
 
@@ -228,8 +229,8 @@ struct QuantizeCLIMXTests {
         // Wrong block length on line 2.
         expectRefusal(try OctetBinary.run(["mx", "quantize", "--element", "float8_e4m3fn", "--block-size", "2"], stdin: "1 2\n1 2 3\n"),
                       mentioning: ["line 2"])
-        // Non-numeric value on line 3 (line 2 is blank).
-        expectRefusal(try OctetBinary.run(["mx", "quantize", "--element", "float8_e4m3fn", "--block-size", "2"], stdin: "1 2\n\n1 x\n"),
+        // Non-numeric value on line 3.
+        expectRefusal(try OctetBinary.run(["mx", "quantize", "--element", "float8_e4m3fn", "--block-size", "2"], stdin: "1 2\n3 4\n1 x\n"),
                       mentioning: ["line 3"])
         // Invalid options.
         expectRefusal(try OctetBinary.run(["mx", "quantize", "--element", "int4", "--block-size", "2"], stdin: "1 2\n"))

@@ -187,13 +187,42 @@ public enum Dot {
             model = inner
             initial = Operand(c)
         }
-        let xs = a.map { aFormat.operand(ofCode: $0) }
-        let ys = b.map { bFormat.operand(ofCode: $0) }
-        let ab = zip(xs, ys).map { ExactArithmetic.multiply($0, $1) }
+        // Long vectors repeat codes: each code is decoded once and, for formats of at most 16 bits
+        // together, each pair of codes multiplied once. Equal operands then share their storage,
+        // so the memory of a long dot product is one array of products (not three arrays of
+        // separately allocated values).
+        var operandsA: [Int: Operand] = [:], operandsB: [Int: Operand] = [:]
+        func x(_ i: Int) -> Operand {
+            if let o = operandsA[a[i]] { return o }
+            let o = aFormat.operand(ofCode: a[i])
+            operandsA[a[i]] = o
+            return o
+        }
+        func y(_ i: Int) -> Operand {
+            if let o = operandsB[b[i]] { return o }
+            let o = bFormat.operand(ofCode: b[i])
+            operandsB[b[i]] = o
+            return o
+        }
+        let pairShift = bFormat.bits
+        var pairProducts: [Int: Operand]? = aFormat.bits + bFormat.bits <= 16 ? [:] : nil
         // C is the first term for the exact sum, a Kulisch register and a truncated group; a
         // float accumulator starts from it (FloatAccumulator.accumulate).
-        var products = ab
-        if let initial { products.insert(initial, at: 0) }
+        let offset = initial == nil ? 0 : 1
+        var products: [Operand] = []
+        products.reserveCapacity(a.count + offset)
+        if let initial { products.append(initial) }
+        for i in a.indices {
+            if pairProducts != nil, a[i] >= 0, a[i] >> aFormat.bits == 0, b[i] >= 0, b[i] >> pairShift == 0 {
+                let key = a[i] << pairShift | b[i]
+                if let p = pairProducts![key] { products.append(p); continue }
+                let p = ExactArithmetic.multiply(x(i), y(i))
+                pairProducts![key] = p
+                products.append(p)
+            } else {
+                products.append(ExactArithmetic.multiply(x(i), y(i)))
+            }
+        }
         let exact = ExactArithmetic.sum(products, rounding: rounding)
         let accumulated: Operand
         do {
@@ -203,15 +232,13 @@ public enum Dot {
             case .kulisch(let reg):
                 accumulated = try register(for: reg, aFormat, bFormat, terms: products.count).accumulate(products, rounding: rounding)
             case .float(let acc):
-                accumulated = try acc.accumulate(ab, initial: initial)
+                accumulated = try acc.accumulate(initial == nil ? products : Array(products.dropFirst()), initial: initial)
             case .initialized:
                 preconditionFailure("initial values are unwrapped above")
             case .truncated(let t):
-                let offset = initial == nil ? 0 : 1
-                var terms = zip(xs, ys).enumerated().map { i, pair -> TruncatedAccumulator.Term in
-                    let (x, y) = pair
-                    let ex = x.dyadic.map { TruncatedAccumulator.binadeExponent($0, in: aFormat) } ?? 0
-                    let ey = y.dyadic.map { TruncatedAccumulator.binadeExponent($0, in: bFormat) } ?? 0
+                var terms = a.indices.map { i -> TruncatedAccumulator.Term in
+                    let ex = x(i).dyadic.map { TruncatedAccumulator.binadeExponent($0, in: aFormat) } ?? 0
+                    let ey = y(i).dyadic.map { TruncatedAccumulator.binadeExponent($0, in: bFormat) } ?? 0
                     return TruncatedAccumulator.Term(value: products[i + offset], exponent: ex + ey)
                 }
                 if let initial {
