@@ -1565,12 +1565,7 @@ def cuda_section(ctx, comps, dis, decode_rows):
     w("")
     w("### Conversions")
     w("")
-    w("| format | entry point | mode | source | cases | agree | Octet options | disagreement classes |")
-    w("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for c in pc:
-        cl = cell(", ".join(f"{CLASS_INFO[k][0]} ({v})" for k, v in c.classes.most_common()))
-        w(f"| {c.fmt} | {c.entry} | {cell(c.mode)} | {c.source} | {len(c.inputs)} | {c.agree} | "
-          f"`{c.options_text()}` | {cl or '—'} |")
+    write_conversions_table(w, pc)
     w("")
     w("### Disagreement classes")
     w("")
@@ -1582,18 +1577,7 @@ def cuda_section(ctx, comps, dis, decode_rows):
         w("None.")
         w("")
     for key, ds in sorted(groups.items(), key=lambda kv: (VERDICT_ORDER[CLASS_INFO[kv[0]][1]], -len(kv[1]))):
-        title, verdict, expl, repro = CLASS_INFO[key]
-        fmts = sorted({d.comp.fmt for d in ds})
-        entries = sorted({f"{d.comp.entry} ({d.comp.mode}, {d.comp.source})" for d in ds})
-        w(f"#### {title}")
-        w("")
-        w(f"- **Verdict:** {verdict}. {expl}")
-        w(f"- **Octet options that reproduce the peer:** {repro}")
-        w(f"- **Cases:** {len(ds)} in {len(fmts)} format(s): {', '.join(fmts)}; "
-          f"{len(entries)} entry point/mode combination(s)" + (f", e.g. {entries[0]}" if entries else "") + ".")
-        w("")
-        w("| format | entry point, mode | input | exact value | peer | Octet | exact rule (judge) |")
-        w("| --- | --- | --- | --- | --- | --- | --- |")
+        write_class_head(w, key, ds)
         # one example per format, input type and kind of input (zero, number, infinity, NaN)
         ex = collections.OrderedDict()
         for d in sorted(ds, key=lambda d: (FORMAT_RANK.get(d.comp.fmt, 99), CUDA_SOURCE_RANK[d.comp.source],
@@ -1749,6 +1733,32 @@ def simplicity(d: Disagreement):
     t = exact_text(v)
     return (FORMAT_RANK.get(d.comp.fmt, 99), len(t), d.inp.source != "binary32",
             abs(v[2]) if v[2] is not None else 0)
+
+
+def write_conversions_table(w, pc) -> None:
+    """The table of conversions of one peer: cases, agreement, Octet options, classes."""
+    w("| format | entry point | mode | source | cases | agree | Octet options | disagreement classes |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for c in pc:
+        cl = cell(", ".join(f"{CLASS_INFO[k][0]} ({v})" for k, v in c.classes.most_common()))
+        w(f"| {c.fmt} | {c.entry} | {cell(c.mode)} | {c.source} | {len(c.inputs)} | {c.agree} | "
+          f"`{c.options_text()}` | {cl or '—'} |")
+
+
+def write_class_head(w, key, ds) -> None:
+    """A disagreement class's title, verdict, reproducing options, case counts and example-table header."""
+    title, verdict, expl, repro = CLASS_INFO[key]
+    fmts = sorted({d.comp.fmt for d in ds})
+    entries = sorted({f"{d.comp.entry} ({d.comp.mode}, {d.comp.source})" for d in ds})
+    w(f"#### {title}")
+    w("")
+    w(f"- **Verdict:** {verdict}. {expl}")
+    w(f"- **Octet options that reproduce the peer:** {repro}")
+    w(f"- **Cases:** {len(ds)} in {len(fmts)} format(s): {', '.join(fmts)}; "
+      f"{len(entries)} entry point/mode combination(s)" + (f", e.g. {entries[0]}" if entries else "") + ".")
+    w("")
+    w("| format | entry point, mode | input | exact value | peer | Octet | exact rule (judge) |")
+    w("| --- | --- | --- | --- | --- | --- | --- |")
 
 
 def cell(t: str) -> str:
@@ -1926,12 +1936,7 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
             w("Legend: " + "; ".join(f"{mo} ↔ `{next(c for c in pc if c.mode == mo).options_text()}`" for mo in modes)
               + ". gfloat takes Python floats, so its binary64 set holds the binary32 cases as exact values.")
         else:
-            w("| format | entry point | mode | source | cases | agree | Octet options | disagreement classes |")
-            w("| --- | --- | --- | --- | --- | --- | --- | --- |")
-            for c in pc:
-                cl = cell(", ".join(f"{CLASS_INFO[k][0]} ({v})" for k, v in c.classes.most_common()))
-                w(f"| {c.fmt} | {c.entry} | {c.mode} | {c.source} | {len(c.inputs)} | {c.agree} | "
-                  f"`{c.options_text()}` | {cl or '—'} |")
+            write_conversions_table(w, pc)
         w("")
         w("### Disagreement classes")
         w("")
@@ -1943,21 +1948,9 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
             w("None.")
             w("")
         for key, ds in sorted(groups.items(), key=lambda kv: (VERDICT_ORDER[CLASS_INFO[kv[0]][1]], -len(kv[1]))):
-            title, verdict, expl, repro = CLASS_INFO[key]
             ex = min(ds, key=simplicity)
             m = ctx.models[ex.comp.fmt]
-            fmts = sorted({d.comp.fmt for d in ds})
-            entries = sorted({f"{d.comp.entry} ({d.comp.mode}, {d.comp.source})" for d in ds})
-            w(f"#### {title}")
-            w("")
-            w(f"- **Verdict:** {verdict}. {expl}")
-            w(f"- **Octet options that reproduce the peer:** {repro}")
-            w(f"- **Cases:** {len(ds)} in {len(fmts)} format(s): {', '.join(fmts)}; "
-              f"{len(entries)} entry point/mode combination(s)" +
-              (f", e.g. {entries[0]}" if entries else "") + ".")
-            w("")
-            w("| format | entry point, mode | input | exact value | peer | Octet | exact rule (judge) |")
-            w("| --- | --- | --- | --- | --- | --- | --- |")
+            write_class_head(w, key, ds)
             j = judge(m, ex.inp.value, ex.comp.rounding, ex.comp.overflow, ex.comp.random_bits, ex.inp.R)
             w(f"| {ex.comp.fmt} | {ex.comp.entry}, {ex.comp.mode} (`{ex.comp.options_text()}`) | `{ex.inp.hex()}` | "
               f"{exact_text(ex.inp.value)} | {md_code(m, ex.peer_code)} | {md_code(m, ex.octet_code)} | {md_code(m, j)} |")

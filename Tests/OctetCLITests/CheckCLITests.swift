@@ -1,3 +1,5 @@
+import Octet
+import OctetExact
 import OctetTestSupport
 import Foundation
 import Testing
@@ -84,6 +86,30 @@ struct CheckCLITests {
         let again = try OctetBinary.run(args)
         #expect(again.status == 1)
         #expect(again.stdout.split(separator: "\n").prefix(8) == out.split(separator: "\n").prefix(8))
+    }
+
+    /// README's "Checking a kernel" example: the tie bug at `--budget 20000` fails in exactly the
+    /// cases of that sweep where rounding to nearest with ties away from zero and with ties to even
+    /// give different codes (counted here from `octet gen`'s cases and the reference's encode,
+    /// without the classifier), and all of them form one class, `rounding-mode` (rna).
+    @Test func readmeTieExampleCountsEveryTie() throws {
+        let dir = try CheckCLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lib = try CheckCLI.compile(CheckCLI.example, into: dir, name: "tiebug", flags: ["-DPLANT_TIE_BUG"])
+        let r = try CheckCLI.check(["--kernel", lib] + CheckCLI.convertArgs + ["--budget", "20000"])
+        #expect(r.status == 1)
+        let gen = try OctetBinary.run(["gen", "--op", "convert", "--to", "float8_e4m3fn", "--budget", "20000"])
+        #expect(gen.status == 0)
+        let e4m3 = try FormatRegistry.named("float8_e4m3fn")
+        var ties = 0
+        for line in gen.stdout.split(separator: "\n") where !line.hasPrefix("#") {
+            let x = IEEEBits.decode(UInt64(line, radix: 16)!, as: .binary32)
+            if x.isNaN { continue }
+            if try e4m3.encode(x, rounding: .rne, overflow: .saturate).code != e4m3.encode(x, rounding: .rna, overflow: .saturate).code { ties += 1 }
+        }
+        #expect(ties == 162, "README quotes 162")
+        #expect(r.stdout.contains("\n\(ties) cases fail, in 1 class:\n  rounding-mode "), "\(r.stdout)")
+        #expect(r.stdout.contains("matches --rounding rna"))
     }
 
     /// The correct example kernel, default budget: exit 0 and the count of every generator.

@@ -85,8 +85,6 @@ public struct CompatibilityProfile: Sendable, Hashable {
         public var magnitude: Bool
         /// Zero gives 2^-127 rather than NaN.
         public var zeroToMin: Bool
-        /// Negative values give 2^-127 (no profile does this; CUDA 12.9, once thought to, uses |x|).
-        public var negativeToMin: Bool
         /// ±Inf gives NaN even when saturating (the ONNX reference).
         public var infinityToNaN: Bool
     }
@@ -112,18 +110,18 @@ public struct CompatibilityProfile: Sendable, Hashable {
     public static let all: [CompatibilityProfile] = [
         CompatibilityProfile(name: "ml_dtypes", rounding: .rne, overflow: .nonsaturate, intermediates: ["binary64", "binary32"],
                              nanWithoutNaN: .flippedZero,
-                             e8m0: E8M0Rule(rounding: .rna, overflow: .nonsaturate, magnitude: false, zeroToMin: false, negativeToMin: false, infinityToNaN: false),
+                             e8m0: E8M0Rule(rounding: .rna, overflow: .nonsaturate, magnitude: false, zeroToMin: false, infinityToNaN: false),
                              e5m2NaNAllOnes: false, integerCast: .truncateWrap),
         CompatibilityProfile(name: "onnx", rounding: .rne, overflow: .saturate, intermediates: ["binary64", "binary32"],
                              nanWithoutNaN: .flippedZero,
-                             e8m0: E8M0Rule(rounding: .rup, overflow: .saturate, magnitude: true, zeroToMin: true, negativeToMin: false, infinityToNaN: true),
+                             e8m0: E8M0Rule(rounding: .rup, overflow: .saturate, magnitude: true, zeroToMin: true, infinityToNaN: true),
                              e5m2NaNAllOnes: false),
         // PyTorch 2.15 (c10 Float8_e4m3fn.h): E4M3FN saturates finite overflow and ±Inf (older c10
         // source gave NaN); checked against torch 2.15 by Scripts/peers/peers.py --peers torch.
         CompatibilityProfile(name: "torch", rounding: .rne, overflow: .nonsaturate, overflowByFormat: ["float8_e4m3fn": .saturate],
                              intermediates: ["binary64", "binary32"],
                              nanWithoutNaN: .refuse,
-                             e8m0: E8M0Rule(rounding: .rna, overflow: .nonsaturate, magnitude: true, zeroToMin: true, negativeToMin: false, infinityToNaN: true),
+                             e8m0: E8M0Rule(rounding: .rna, overflow: .nonsaturate, magnitude: true, zeroToMin: true, infinityToNaN: true),
                              e5m2NaNAllOnes: true),
         // CUDA 12.9 host code (cuda_fp8.hpp, cuda_fp6.hpp, cuda_fp4.hpp of nvidia-cuda-runtime-cu12
         // 12.9.79): `__nv_cvt_{double,float,halfraw,bfloat16raw}_to_fp8(…, __NV_SATFINITE, …)`,
@@ -135,15 +133,15 @@ public struct CompatibilityProfile: Sendable, Hashable {
         // Scripts/peers/peers.py --peers cuda (Specs/peers.md).
         CompatibilityProfile(name: "cuda", rounding: .rne, overflow: .saturate, intermediates: ["binary64"],
                              nanWithoutNaN: .positiveMax,
-                             e8m0: E8M0Rule(rounding: .rup, overflow: .saturate, magnitude: true, zeroToMin: true, negativeToMin: false, infinityToNaN: false),
+                             e8m0: E8M0Rule(rounding: .rup, overflow: .saturate, magnitude: true, zeroToMin: true, infinityToNaN: false),
                              e5m2NaNAllOnes: false, fp8NaN: .cudaHost),
         CompatibilityProfile(name: "ocp", rounding: .rne, overflow: .saturate, intermediates: [],
                              nanWithoutNaN: .refuse,
-                             e8m0: E8M0Rule(rounding: .rne, overflow: .saturate, magnitude: false, zeroToMin: false, negativeToMin: false, infinityToNaN: false),
+                             e8m0: E8M0Rule(rounding: .rne, overflow: .saturate, magnitude: false, zeroToMin: false, infinityToNaN: false),
                              e5m2NaNAllOnes: false),
         CompatibilityProfile(name: "p3109", rounding: .rne, overflow: .ovfinf, intermediates: [],
                              nanWithoutNaN: .refuse,
-                             e8m0: E8M0Rule(rounding: .rne, overflow: .ovfinf, magnitude: false, zeroToMin: false, negativeToMin: false, infinityToNaN: false),
+                             e8m0: E8M0Rule(rounding: .rne, overflow: .ovfinf, magnitude: false, zeroToMin: false, infinityToNaN: false),
                              e5m2NaNAllOnes: false),
     ]
 
@@ -167,13 +165,8 @@ public struct CompatibilityProfile: Sendable, Hashable {
     /// spellings carry their binary type (so `f64:FFF8000000000000` and `f32:FFC00000` can differ).
     public func encode(parsing text: String, into format: Format) throws -> Encoded {
         let x = try ValueParser.parse(text)
-        let t = text.lowercased()
-        for type in IEEEBits.Format.allCases where t.hasPrefix(type.rawValue + ":") {
-            var digits = t.dropFirst(type.rawValue.count + 1)
-            if digits.hasPrefix("0x") { digits = digits.dropFirst(2) }
-            if let bits = UInt64(digits, radix: 16) { return try encode(x, input: InputBits(type: type, bits: bits), into: format) }
-        }
-        return try encode(x, input: nil, into: format)
+        let input = try IEEEBits.spelledBits(text).map { InputBits(type: $0.format, bits: $0.bits) }
+        return try encode(x, input: input, into: format)
     }
 
     /// Encodes `x`, held as `input` when known, the way the ecosystem would.
@@ -241,7 +234,6 @@ public struct CompatibilityProfile: Sendable, Hashable {
         }
         switch v {
         case .zero where e8m0.zeroToMin: return Encoded(code: 0, flags: .inexact)
-        case .number(let r) where r.isNegative && e8m0.negativeToMin: return Encoded(code: 0, flags: .inexact)
         case .infinity where e8m0.infinityToNaN: return Encoded(code: 0xFF, flags: .invalid)
         default: break
         }
