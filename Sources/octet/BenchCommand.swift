@@ -37,8 +37,16 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "One JSON object per line instead of a table.")
     var json = false
 
-    @Option(help: "Only the kernels whose name contains this text.")
+    @Option(help: "Only the kernels whose name contains this text (at least one must match).")
     var filter: String?
+
+    func validate() throws {
+        guard let f = filter else { return }
+        if f.isEmpty { throw ValidationError("--filter is empty (give part of a kernel name: \(BenchSuite.kernels.joined(separator: "; ")))") }
+        if !BenchSuite.kernels.contains(where: { $0.contains(f) }) {
+            throw ValidationError("--filter '\(f)' matches no benchmark (kernels: \(BenchSuite.kernels.joined(separator: "; ")))")
+        }
+    }
 
     func run() throws {
         var suite = BenchSuite(quick: quick, json: json, filter: filter)
@@ -115,7 +123,18 @@ struct BenchSuite {
         return best
     }
 
-    func wanted(_ kernel: String) -> Bool { filter.map { kernel.contains($0) } ?? true }
+    /// The names of the kernels measured (what --filter matches).
+    static let kernels = [
+        "convert f32->float8_e4m3fn rne saturate", "convert f32->float8_e5m2 rne saturate",
+        "convert f16->float8_e4m3fn rne saturate", "convert bf16->float8_e4m3fn rne saturate",
+        "decode float8_e4m3fn->f32", "dot int8 x int8 (exact int32)", "gemm int8 256x256x256 (exact int32)",
+        "dot fp8 e4m3fn fp32:lanes32", "dot fp8 e4m3fn exact (kulisch)",
+    ]
+
+    func wanted(_ kernel: String) -> Bool {
+        assert(BenchSuite.kernels.contains(kernel), "bench kernel '\(kernel)' missing from BenchSuite.kernels")
+        return filter.map { kernel.contains($0) } ?? true
+    }
 
     mutating func emit(_ kernel: String, n: Int, unit: String, throughput: Double, baselines: [(String, Double)]) {
         for (name, value) in baselines {
@@ -123,7 +142,7 @@ struct BenchSuite {
             rows.append(row)
             if json { print(row.json.rendered()) } else { printRow(row) }
         }
-        fflush(nil)
+        StandardOutput.flushOrExit()   // each row as soon as it is measured (a failed write stops the run)
     }
 
     func printRow(_ r: BenchRow) {
@@ -139,6 +158,7 @@ struct BenchSuite {
             print("octet bench\(quick ? " --quick" : ""): AVX2 paths \(Kernels.usesAVX2 ? "on" : "off"), one thread, best of \(samples) samples")
             print(String(repeating: "-", count: 126))
             print("kernel                                            n  throughput unit     baseline                           baseline      ratio")
+            StandardOutput.flushOrExit()
         }
         let n = streaming
         // The data recipe shared with Benchmarks/ (BenchmarkData).

@@ -115,7 +115,7 @@ struct DecodeCommand: ParsableCommand {
             }
         }
         if codes.isEmpty {
-            guard f.isEnumerable else { throw CLIError("\(f.name) has \(f.bits)-bit codes: name the codes to decode") }
+            guard f.isEnumerable else { throw CLIUsage("\(f.name) has \(f.bits)-bit codes: name the codes to decode") }
             list = Array(f.codes)
         }
         var out = ""
@@ -139,20 +139,24 @@ struct EncodeCommand: ParsableCommand {
         hex), as the next argument or on the same line. Output: `INPUT 0xHH`, the input echoed as \
         given. Errors: the first bad line or argument stops the command with exit status 1 and a \
         message naming it (long input is echoed to at most 160 characters); the lines before it \
-        have been printed.
+        have been printed. --profile P fixes the rounding and the overflow policy (Specs/formats.md \
+        §6), so it cannot be combined with --rounding, --overflow or --random-bits: that is a usage \
+        error (exit status 2), as are unknown formats and invalid option values.
         """)
 
     @Argument(help: "A format name or spelling.")
     var format: String
-    @Option(help: "Rounding mode: \(RoundingMode.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var rounding: RoundingMode = .rne
-    @Option(help: "Overflow policy: \(OverflowPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var overflow: OverflowPolicy = .saturate
-    @Option(name: .customLong("random-bits"), help: "N, the number of random bits for --rounding sr (1…64).")
+    @Option(name: .customLong("rounding"), help: "Rounding mode: \(RoundingMode.allCases.map(\.rawValue).joined(separator: ", ")) (default rne; not with --profile).")
+    var roundingOption: RoundingMode?
+    @Option(name: .customLong("overflow"), help: "Overflow policy: \(OverflowPolicy.allCases.map(\.rawValue).joined(separator: ", ")) (default saturate; not with --profile).")
+    var overflowOption: OverflowPolicy?
+    var rounding: RoundingMode { roundingOption ?? .rne }
+    var overflow: OverflowPolicy { overflowOption ?? .saturate }
+    @Option(name: .customLong("random-bits"), parsing: .unconditional, help: "N, the number of random bits for --rounding sr (1…64).")
     var randomBits: Int?
     @Flag(help: "Also print the exception flags after the code.")
     var flags = false
-    @Option(help: "Reproduce an ecosystem's conversion: ml_dtypes, onnx, torch, cuda, ocp, p3109 (sets rounding and overflow; see Specs/formats.md §6).")
+    @Option(help: "Reproduce an ecosystem's conversion: ml_dtypes, onnx, torch, cuda, ocp, p3109 (fixes rounding and overflow, so it excludes --rounding and --overflow; see Specs/formats.md §6).")
     var profile: String?
     @Argument(parsing: .allUnrecognized, help: "Values (read from standard input when none are given).")
     var values: [String] = []
@@ -163,6 +167,12 @@ struct EncodeCommand: ParsableCommand {
         if randomBits != nil && rounding != .sr { throw ValidationError("--random-bits is only for --rounding sr") }
         if let p = profile, CompatibilityProfile.named(p) == nil {
             throw ValidationError("unknown profile '\(p)' (\(CompatibilityProfile.all.map(\.name).joined(separator: ", ")))")
+        }
+        if let p = profile {
+            let given = [roundingOption != nil ? "--rounding" : nil, overflowOption != nil ? "--overflow" : nil].compactMap { $0 }
+            if !given.isEmpty {
+                throw ValidationError("--profile \(p) fixes the rounding and the overflow policy: drop \(given.joined(separator: " and "))")
+            }
         }
     }
 
@@ -243,7 +253,7 @@ struct DescribeCommand: ParsableCommand {
 
     func run() throws {
         let f = try lookUpFormat(format)
-        guard f.isEnumerable else { throw CLIError("\(f.name) has \(f.bits)-bit codes, too many to describe one by one") }
+        guard f.isEnumerable else { throw CLIUsage("\(f.name) has \(f.bits)-bit codes, too many to describe one by one") }
         let facts = f.facts
         var out = "\(f.name)\n"
         if !f.aliases.isEmpty { out += "  aliases:        \(f.aliases.joined(separator: ", "))\n" }

@@ -39,6 +39,7 @@ struct AreaCommand: ParsableCommand {
     func validate() throws {
         if (aFormat == nil) != (accumulator == nil) { throw ValidationError("--a and --acc go together") }
         if bFormat != nil && aFormat == nil { throw ValidationError("--b needs --a and --acc") }
+        if svg == "" { throw ValidationError("--svg needs a file name (got an empty path)") }
     }
 
     func run() throws {
@@ -49,17 +50,13 @@ struct AreaCommand: ParsableCommand {
                 let x = try MACOperand.named(a)
                 let y = try MACOperand.named(bFormat ?? a)
                 rows = [try Figure3.customRow(MACConfiguration(x, y, try AccumulatorSpec.named(acc)))]
-            } catch { throw CLIError(error.description) }
+            } catch { throw CLIUsage(error.description) }
             chartRows = rows
         } else {
             chartRows = Figure3.paperRows()
             rows = chartRows + Figure3.beyondRows()
         }
-        if let path = svg {
-            do {
-                try HardwareCharts.area(chartRows).write(toFile: path, atomically: true, encoding: .utf8)
-            } catch { throw CLIError("cannot write \(path): \(error.localizedDescription)") }
-        }
+        if let path = svg { try writeFile(path, HardwareCharts.area(chartRows)) }
         if json {
             print(JSON.array(rows.map(areaJSON)).rendered(indent: 0))
             return
@@ -168,11 +165,15 @@ struct AccuracyCommand: ParsableCommand {
     @Option(name: .customLong("svg"), help: "Write a grouped bar chart to this file.")
     var svg: String?
 
+    func validate() throws {
+        if svg == "" { throw ValidationError("--svg needs a file name (got an empty path)") }
+        if formats.isEmpty && !distributions.isEmpty { throw ValidationError("--distribution needs --format") }
+    }
+
     func run() throws {
         var rows: [AccuracyRow]
         var chartRows: [AccuracyRow]
         if formats.isEmpty {
-            if !distributions.isEmpty { throw CLIError("--distribution needs --format") }
             chartRows = AccuracyRow.paperRows()
             rows = chartRows + AccuracyRow.beyondRows()
         } else {
@@ -180,9 +181,9 @@ struct AccuracyCommand: ParsableCommand {
             rows = []
             for name in formats {
                 let op: MACOperand
-                do { op = try MACOperand.named(name) } catch { throw CLIError(error.description) }
-                guard op.format.isEnumerable else { throw CLIError("\(name): accuracy needs a format of at most 16 bits") }
-                guard op.grid.count >= 2 else { throw CLIError("\(name) has fewer than two finite values") }
+                do { op = try MACOperand.named(name) } catch { throw CLIUsage(error.description) }
+                guard op.format.isEnumerable else { throw CLIUsage("\(name): accuracy needs a format of at most 16 bits") }
+                guard op.grid.count >= 2 else { throw CLIUsage("\(name) has fewer than two finite values") }
                 for d in dists {
                     rows.append(AccuracyRow(section: .beyond, operand: op, distribution: d,
                                             result: QuantizationAccuracy.bits(op, d), paper: nil))
@@ -190,11 +191,7 @@ struct AccuracyCommand: ParsableCommand {
             }
             chartRows = rows
         }
-        if let path = svg {
-            do {
-                try HardwareCharts.accuracy(chartRows).write(toFile: path, atomically: true, encoding: .utf8)
-            } catch { throw CLIError("cannot write \(path): \(error.localizedDescription)") }
-        }
+        if let path = svg { try writeFile(path, HardwareCharts.accuracy(chartRows)) }
         if json {
             print(JSON.array(rows.map { r in
                 .object([

@@ -41,7 +41,7 @@ struct MACCommand: ParsableCommand {
     func run() throws {
         let af = try lookUpFormat(aFormat), bf = try lookUpFormat(bFormat), of = try lookUpFormat(out)
         let m: AccumulatorModel
-        do { m = try AccumulatorModel.parse(model) } catch { throw CLIError(error.description) }
+        do { m = try AccumulatorModel.parse(model) } catch { throw CLIUsage(error.description) }
         for (n, line) in InputLines() {
             let r = try LineSplit.withBytes(line) { bytes throws -> DotResult in
                 let (fields, count) = LineSplit.fields(bytes, limit: 2)
@@ -93,14 +93,14 @@ struct KulischCommand: ParsableCommand {
     var aFormat: String
     @Option(name: .customLong("b"), help: "Format of the B operands.")
     var bFormat: String
-    @Option(help: "Number of terms N the register must hold (rounded up to a power of two).")
+    @Option(parsing: .unconditional, help: "Number of terms N the register must hold, 1…2^40 (rounded up to a power of two).")
     var terms: Int = 4096
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() throws {
+        guard terms >= 1, terms <= 1 << 40 else { throw CLIUsage("--terms must be 1…2^40 (got \(terms))") }
         let af = try lookUpFormat(aFormat), bf = try lookUpFormat(bFormat)
-        guard terms >= 1, terms <= 1 << 40 else { throw CLIError("--terms must be 1…2^40 (got \(terms))") }
         let v = Dot.termsLog2(terms)
         let d = KulischDerivation.derive(af, bf, termsLog2: v)
         var enumeratedWidth: Int?
@@ -151,9 +151,9 @@ struct AccumulationErrorCommand: ParsableCommand {
     var model: String = "truncated:hopper-fp8"
     @Option(help: "Input format of both vectors.")
     var format: String = "float8_e4m3fn"
-    @Option(help: "Number of dot products.")
+    @Option(parsing: .unconditional, help: "Number of dot products (1…10^6).")
     var dots: Int = 1000
-    @Option(help: "Length of each dot product.")
+    @Option(parsing: .unconditional, help: "Length of each dot product (1…2^20).")
     var length: Int = 4096
     @Option(help: "Seed.")
     var seed: UInt64 = 1
@@ -163,8 +163,9 @@ struct AccumulationErrorCommand: ParsableCommand {
     func run() throws {
         let f = try lookUpFormat(format)
         let m: AccumulatorModel
-        do { m = try AccumulatorModel.parse(model) } catch { throw CLIError(error.description) }
-        guard dots >= 1, length >= 1, dots <= 1_000_000, length <= 1 << 20 else { throw CLIError("--dots and --length must be positive (and at most 10^6 and 2^20)") }
+        do { m = try AccumulatorModel.parse(model) } catch { throw CLIUsage(error.description) }
+        guard (1 ... 1_000_000).contains(dots) else { throw CLIUsage("--dots must be 1…1000000 (got \(dots))") }
+        guard (1 ... 1 << 20).contains(length) else { throw CLIUsage("--length must be 1…1048576 (got \(length))") }
         let r = try AccumulationExperiment.run(model: m, format: f, dots: dots, length: length, seed: seed, distribution: distribution)
         print("model \(model), \(f.name), \(distribution.rawValue) inputs, \(r.dots) dot products of length \(r.length), seed \(seed)")
         print("max relative error |model-exact|/|exact|:        \(r.maxRelativeError) (dot \(r.worstIndex))")

@@ -17,10 +17,11 @@ func forEachValue(_ bytes: UnsafeBufferPointer<UInt8>, line n: Int, needs what: 
     }
 }
 
+/// An exact value given as an option (`--scale`, `--scales`): a bad one is a usage error.
 func parseExact(_ text: String, what: String) throws -> Rational {
     let v: ExactValue
-    do { v = try ValueParser.parse(text) } catch { throw CLIError("\(what): \(describe(error))") }
-    guard let r = v.rational else { throw CLIError("\(what): \(quoted(text)) must be a finite number") }
+    do { v = try ValueParser.parse(text) } catch { throw CLIUsage("\(what): \(describe(error))") }
+    guard let r = v.rational else { throw CLIUsage("\(what): \(quoted(text)) must be a finite number") }
     return r
 }
 
@@ -59,16 +60,18 @@ struct QuantizeCommand: ParsableCommand {
         q = clamp(round(x/s) + zp) for integers (saturating; --narrow drops the most \
         negative value), q = encode(x/s) for floating targets. --arithmetic onnx computes x/s in \
         binary32; pytorch computes x · fl32(1/s) in binary32 (both need a binary32 scale). \
-        The chosen scale and zero point are printed first as `# scale S zero_point Z` lines.
+        The chosen scale and zero point are printed first as `# scale S zero_point Z` lines. \
+        Exit status 2 for usage errors: an unknown target, an invalid --scale, --scales or \
+        --zero-point, options that do not go together.
         """)
 
     @Option(name: .customLong("to"), help: "Target format (int8, uint8, int4, float8_e4m3fn, …).")
     var target: String
-    @Option(help: "Per-tensor scale (an exact value).")
+    @Option(parsing: .unconditional, help: "Per-tensor scale (an exact value).")
     var scale: String?
-    @Option(help: "Per-channel scales, comma-separated, one per input line.")
+    @Option(parsing: .unconditional, help: "Per-channel scales, comma-separated, one per input line.")
     var scales: String?
-    @Option(name: .customLong("zero-point"), help: "Zero point (integer targets).")
+    @Option(name: .customLong("zero-point"), parsing: .unconditional, help: "Zero point (integer targets; within the target's range).")
     var zeroPoint: Int = 0
     @Flag(help: "Derive a symmetric scale from the largest magnitude.")
     var symmetric = false
@@ -101,23 +104,33 @@ struct QuantizeCommand: ParsableCommand {
 
     func run() throws {
         let f = try lookUpFormat(target)
-        func quantizer(_ s: Rational, _ zp: Int) throws -> Quantizer {
+        if asymmetric && f.integerLayout == nil {
+            throw CLIUsage("--asymmetric needs an integer target (\(f.name) is a floating format; use --symmetric)")
+        }
+        /// A quantizer; `derived` when its scale comes from the input (then a refusal is an error in
+        /// the input, status 1; otherwise the options are wrong, status 2).
+        func quantizer(_ s: Rational, _ zp: Int, derived: Bool = false) throws -> Quantizer {
             do {
                 return try Quantizer(target: f, scale: s, zeroPoint: zp, rounding: rounding, overflow: overflow, narrow: narrow, arithmetic: arithmetic)
-            } catch { throw CLIError(error.description) }
+            } catch {
+                if derived { throw CLIError(error.description) }
+                throw CLIUsage(error.description)
+            }
         }
+        // The options alone (rounding, zero point, --narrow) are checked before any input is read.
+        _ = try quantizer(Rational(1), zeroPoint)
         func derive(_ range: ValueRange, where position: String) throws -> Quantizer {
             if symmetric {
                 guard let s = Quantizer.symmetricScale(amax: range.amax, target: f, halfRange: halfRange) else {
                     throw CLIError("\(position): cannot derive a scale from an all-zero input")
                 }
-                return try quantizer(s, 0)
+                return try quantizer(s, 0, derived: true)
             }
             guard let lo = range.lo, let hi = range.hi,
                   let p = Quantizer.asymmetricParameters(min: lo, max: hi, target: f) else {
                 throw CLIError("\(position): --asymmetric needs an integer target and a non-empty, non-constant input")
             }
-            return try quantizer(p.scale, p.zeroPoint)
+            return try quantizer(p.scale, p.zeroPoint, derived: true)
         }
         func scan(_ line: String, _ n: Int, into range: inout ValueRange) throws {
             try LineSplit.withBytes(line) { b in try forEachValue(b, line: n, needs: "a value") { _, _, v in range.add(v) } }
@@ -146,7 +159,8 @@ struct QuantizeCommand: ParsableCommand {
             let q = try quantizer(try parseExact(s, what: "--scale"), zeroPoint)
             for (n, line) in InputLines() { try emit(line, n, q) }
         } else if let list = scales {
-            let parts = try LineSplit.list(list, position: "--scales")
+            let parts: [String]
+            do { parts = try LineSplit.list(list, position: "--scales") } catch let e as CLIError { throw CLIUsage(e.description) }
             var perLine: [Quantizer] = []
             for (i, p) in parts.enumerated() { perLine.append(try quantizer(try parseExact(p, what: "--scales, element \(i + 1)"), zeroPoint)) }
             let lines = Array(InputLines())
@@ -180,21 +194,32 @@ struct MXCommand: ParsableCommand {
 }
 
 struct MXOptions: ParsableArguments {
-    @Option(help: "Element format: float8_e4m3fn, float8_e5m2, float6_e2m3fn, float6_e3m2fn, float4_e2m1fn, int8 (MXINT8).")
+    @Option(help: "Element format: float8_e4m3fn, float8_e5m2, float6_e2m3fn, float6_e3m2fn, float4_e2m1fn, int8 (MXINT8); others are refused.")
     var element: String
     @Option(help: "Scale rule: floor (OCP), ceil, rceil (NVIDIA), even.")
     var rule: MXScaleRule = .floor
     @Option(help: "Element rounding (quantize); for dot, the rounding of the final conversion into --out.")
     var rounding: RoundingMode = .rne
-    @Option(name: .customLong("block-size"), help: "Elements per block.")
+    @Option(name: .customLong("block-size"), parsing: .unconditional, help: "Elements per block (1…\(MXOptions.maxBlockSize)).")
     var blockSize: Int = 32
     @Flag(name: .customLong("symmetric-int8"), help: "MXINT8: clamp to ±127/64 (microxcaling) instead of allowing −2.")
     var symmetricInt8 = false
 
+    /// The element formats of OCP MX v1.0 (and MXINT8), as listed in --element's help.
+    static let elementFormats = ["float8_e4m3fn", "float8_e5m2", "float6_e2m3fn", "float6_e3m2fn", "float4_e2m1fn", "int8"]
+    static let maxBlockSize = 1 << 20
+
+    /// The quantizer of the options; every refusal is a usage error (status 2).
     func quantizer() throws -> MXQuantizer {
         let f = try lookUpFormat(element)
+        guard MXOptions.elementFormats.contains(f.name) else {
+            throw CLIUsage("--element \(element): not an MX element format (\(MXOptions.elementFormats.joined(separator: ", ")))")
+        }
+        guard (1 ... MXOptions.maxBlockSize).contains(blockSize) else {
+            throw CLIUsage("--block-size must be 1…\(MXOptions.maxBlockSize) (got \(blockSize))")
+        }
         do { return try MXQuantizer(element: f, rule: rule, rounding: rounding, blockSize: blockSize, symmetricInt8: symmetricInt8) } catch {
-            throw CLIError(error.description)
+            throw CLIUsage(error.description)
         }
     }
 }

@@ -7,11 +7,11 @@
 import OctetTestSupport
 import Testing
 
-/// A refusal: a normal non-zero exit (1 for run-time errors, 64 for argument-parser usage errors),
+/// A refusal: a normal non-zero exit (1 for errors in the input, 2 for usage errors),
 /// not a crash (a signal, reported as its number: 4 SIGILL, 5 SIGTRAP, 6 SIGABRT, 11 SIGSEGV) and
 /// no Swift runtime trap message.
 private func expectRefusal(_ r: OctetRun, mentioning needles: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(r.status == 1 || r.status == 64, "status \(r.status), stderr: \(r.stderr)", sourceLocation: sourceLocation)
+    #expect(r.status == 1 || r.status == 2, "status \(r.status), stderr: \(r.stderr)", sourceLocation: sourceLocation)
     #expect(!r.stderr.contains("Fatal error"), "\(r.stderr)", sourceLocation: sourceLocation)
     #expect(!r.stderr.contains("crashed"), "\(r.stderr)", sourceLocation: sourceLocation)
     #expect(r.stdout.isEmpty || !r.stdout.contains("Fatal error"), sourceLocation: sourceLocation)
@@ -153,7 +153,7 @@ struct QuantizeCLIQuantizeTests {
         // qmin − round(min/s)), so an explicit --zero-point conflicts with it. The command refuses it.
         for derive in [["--symmetric"], ["--asymmetric"]] {
             let r = try OctetBinary.run(["quantize", "--to", "int8", "--zero-point", "5"] + derive, stdin: "1 -1\n")
-            #expect(r.status == 1 || r.status == 64, "status \(r.status), stdout: \(r.stdout)")
+            #expect(r.status == 2, "status \(r.status), stdout: \(r.stdout)")
             #expect(!r.stderr.contains("Fatal error"))
         }
         // Invalid parameters.
