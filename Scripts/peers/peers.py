@@ -6,6 +6,7 @@ Run from the package root (see Scripts/peers/README.md):
     swift build -c release --product octet
     python3 Scripts/peers/peers.py --octet .build/release/octet
     python3 Scripts/peers/peers.py --no-venv --peers cuda --splice   # only the CUDA 12.9 section
+    python3 Scripts/peers/peers.py --peers gfloat,onnx --splice       # only those peers' parts (torch kept)
 
 The script creates a virtualenv under /tmp (nothing outside it is installed), installs the peers
 into it, re-runs itself there, and writes Specs/peers.md. It is not part of `swift test`.
@@ -19,7 +20,9 @@ What it does, for every format a peer shares with Octet:
   under each rounding / overflow choice the peer offers, against `octet encode` with the
   matching options and, where an ecosystem profile exists, against `octet encode --profile`;
 * every disagreement is judged with exact arithmetic (fractions.Fraction of the input) by an
-  independent Python model of Specs/formats.md §2-§4, then grouped by cause.
+  independent Python model of Specs/formats.md §2-§4, then grouped by cause;
+* named cases: the fixed inputs of known peer bugs (GFLOAT_NAMED_FP4, QL_NAMED), listed input by input
+  with both sides' codes (a peer's exception with its text) under the peer.
 """
 
 from __future__ import annotations
@@ -418,6 +421,48 @@ def _bottom(m: Model, policy: str):
     return f
 
 
+class PeerError(str):
+    """A peer's exception, standing for the code "error" (it compares equal to "error") and keeping
+    the exception's type and text for the report."""
+
+    def __new__(cls, exc: BaseException):
+        self = super().__new__(cls, "error")
+        self.text = f"{type(exc).__name__}: {exc}"
+        return self
+
+
+def judge_quant(m: Model, v, zp: int = 0, mode: str = "rne"):
+    """Specs/quantization.md §1 for scale 1 (the only scale the script sends): q = clamp(round(x) + zp,
+    lo, hi); ±Inf saturate to the ends; NaN is an error."""
+    kind, neg, a = v
+    if kind == NAN:
+        return "error"
+    if kind == INF:
+        return _int_code(m, m.imin if neg else m.imax)
+    t = 0 if kind == ZERO else _round_mag(a, 0, mode, neg, lambda t: t & 1)
+    val = (-t if neg else t) + zp
+    return _int_code(m, min(max(val, m.imin), m.imax))
+
+
+def onnx_quantize_linear_model(m: Model, v, zp: int = 0):
+    """What onnx 1.19's reference QuantizeLinear computes (op_quantize_linear.py, integer targets):
+    `np.rint(x / y_scale).astype(np.int32)`, then `+= zero_point` in int32, then `np.clip`. The float →
+    int32 cast is undefined in C for NaN, ±Inf and values outside int32; x86-64 (cvttss2si) gives
+    INT32_MIN = −2^31 there, and the int32 addition wraps around."""
+    kind, neg, a = v
+    if kind in (NAN, INF):
+        xi = -(1 << 31)
+    elif kind == ZERO:
+        xi = 0
+    else:
+        t = _round_mag(a, 0, "rne", neg, lambda t: t & 1)
+        xi = -t if neg else t
+        if not -(1 << 31) <= xi < (1 << 31):
+            xi = -(1 << 31)
+    xi = ((xi + zp + (1 << 31)) % (1 << 32)) - (1 << 31)
+    return _int_code(m, min(max(xi, m.imin), m.imax))
+
+
 def round_to_binary32(v):
     """The binary32 value nearest v (RNE, IEEE overflow): the first rounding of a double path."""
     kind, neg, a = v
@@ -462,7 +507,7 @@ def build_models():
     for P in range(1, 9):
         fl(f"binary8p{P}ue", False, 9 - P, P - 1, 1 << (8 - P), True, "inf-nan-top")
         fl(f"binary8p{P}uf", False, 9 - P, P - 1, 1 << (8 - P), True, "nan-top")
-    for n in (1, 2, 4):
+    for n in (1, 2, 4, 8):
         ms[f"int{n}"] = Model(f"int{n}", signed=True, integer=True, bits=n)
         ms[f"uint{n}"] = Model(f"uint{n}", signed=False, integer=True, bits=n)
     return ms
@@ -510,26 +555,28 @@ class Octet:
             table[int(code, 16)] = value_of_text(val)
         return table
 
-    def encode(self, fmt: str, opts: list[str], lines: list[str]) -> list:
-        self.prefetch([(fmt, opts, lines)])
-        c = self.cache[(fmt, tuple(opts))]
+    def encode(self, fmt: str, opts: list[str], lines: list[str], command: str = "encode") -> list:
+        self.prefetch([(fmt, opts, lines, command)])
+        c = self.cache[(command, fmt, tuple(opts))]
         return [c[l] for l in lines]
 
     def prefetch(self, requests, workers: int = 4) -> None:
         """Run every (format, options, lines) request not yet cached, several processes at a time."""
         jobs = collections.OrderedDict()
-        for fmt, opts, lines in requests:
-            key = (fmt, tuple(opts))
+        for req in requests:
+            fmt, opts, lines = req[:3]
+            command = req[3] if len(req) > 3 else "encode"
+            key = (command, fmt, tuple(opts))
             c = self.cache.setdefault(key, {})
             todo = jobs.setdefault(key, {})
             for l in lines:
                 if l not in c:
                     todo[l] = None
         work = []
-        for (fmt, opts), todo in jobs.items():
-            c = self.cache[(fmt, opts)]
+        for (command, fmt, opts), todo in jobs.items():
+            c = self.cache[(command, fmt, opts)]
             todo = list(todo)
-            if "--profile" not in opts and self.refuses_nan(fmt):
+            if command == "encode" and "--profile" not in opts and self.refuses_nan(fmt):
                 # Octet refuses NaN for this format (probed with real calls); no need to send each NaN
                 for l in todo:
                     if _is_nan_text(l):
@@ -538,10 +585,10 @@ class Octet:
             if todo:
                 # inputs Octet may refuse (NaN) go last
                 todo.sort(key=_is_nan_text)
-                work.append((fmt, list(opts), todo))
+                work.append((command, fmt, list(opts), todo))
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as ex:
-            for (fmt, opts, todo), res in zip(work, ex.map(lambda w: self._run(*w), work)):
-                self.cache[(fmt, tuple(opts))].update(res)
+            for (command, fmt, opts, todo), res in zip(work, ex.map(lambda w: self._run(*w), work)):
+                self.cache[(command, fmt, tuple(opts))].update(res)
 
     def refuses_nan(self, fmt: str) -> bool:
         if fmt not in self.nan_probe:
@@ -555,30 +602,32 @@ class Octet:
             self.nan_probe[fmt] = all(out)
         return self.nan_probe[fmt]
 
-    def _call(self, fmt, opts, chunk):
+    def _call(self, command, fmt, opts, chunk):
+        """`octet encode F OPTS` or `octet quantize --to F OPTS` on the lines of chunk (quantize prints a
+        `# scale S zero_point Z` line first, skipped here)."""
         self.calls += 1
-        p = subprocess.run([self.path, "encode", fmt, *opts], input="\n".join(chunk) + "\n",
-                           capture_output=True, text=True)
-        out = p.stdout.splitlines()
+        argv = [self.path, "encode", fmt, *opts] if command == "encode" else [self.path, command, "--to", fmt, *opts]
+        p = subprocess.run(argv, input="\n".join(chunk) + "\n", capture_output=True, text=True)
+        out = [o for o in p.stdout.splitlines() if not o.startswith("#")]
         self.values += len(out)
         res = {l: int(o.split()[-1], 16) for l, o in zip(chunk, out)}
         if p.returncode == 0:
             if len(out) != len(chunk):
-                raise RuntimeError(f"octet encode {fmt} {opts}: {len(out)} lines for {len(chunk)} inputs")
+                raise RuntimeError(f"octet {command} {fmt} {opts}: {len(out)} lines for {len(chunk)} inputs")
             return res, None
         m = re.search(r"line (\d+)", p.stderr)
         if not m or int(m.group(1)) != len(out) + 1:
-            raise RuntimeError(f"octet encode {fmt} {opts} failed: {p.stderr.strip()}")
+            raise RuntimeError(f"octet {command} {fmt} {opts} failed: {p.stderr.strip()}")
         return res, int(m.group(1)) - 1
 
-    def _run(self, fmt, opts, lines):
+    def _run(self, command, fmt, opts, lines):
         """One batch; if Octet refuses a line, that line is 'error' and each later line runs alone."""
-        results, failed = self._call(fmt, opts, lines)
+        results, failed = self._call(command, fmt, opts, lines)
         if failed is None:
             return results
         results[lines[failed]] = "error"
         for l in lines[failed + 1:]:
-            r, f = self._call(fmt, opts, [l])
+            r, f = self._call(command, fmt, opts, [l])
             results.update(r)
             if f is not None:
                 results[l] = "error"
@@ -686,11 +735,17 @@ def make_inputs(m: Model, f32_cases: list[int]):
 # ----------------------------------------------------------------------------------------------
 
 class Comparison:
+    """One peer entry point in one mode on one input set. `command` is the Octet command compared:
+    `encode` (with --rounding/--overflow) or `quantize` (integer targets, scale 1, zero point `zp`,
+    `--arithmetic onnx`). A `named` comparison holds the inputs of a named peer bug: it is reported in
+    its own table (write_named_cases), not in the conversion counts."""
+
     def __init__(self, peer, entry, fmt, mode, source, inputs, codes, rounding, overflow,
-                 profile=None, random_bits=None):
+                 profile=None, random_bits=None, command="encode", zp=0, named=None):
         self.peer, self.entry, self.fmt, self.mode, self.source = peer, entry, fmt, mode, source
         self.inputs, self.codes = inputs, codes
         self.rounding, self.overflow, self.profile, self.random_bits = rounding, overflow, profile, random_bits
+        self.command, self.zp, self.named = command, zp, named
         # does this entry point narrow binary64 to binary32 before converting? (NumPy ml_dtypes casts do)
         self.via32 = peer in ("ml_dtypes", "onnx", "torch") and "scalar" not in entry
         self.octet = None
@@ -700,14 +755,24 @@ class Comparison:
         self.classes = collections.Counter()
         self.profile_classes = collections.Counter()
 
-    def options(self) -> list[str]:
-        o = ["--rounding", self.rounding, "--overflow", self.overflow]
+    def options(self, overflow=None) -> list[str]:
+        if self.command == "quantize":
+            return ["--scale", "1", f"--zero-point={self.zp}", "--rounding", self.rounding, "--arithmetic", "onnx"]
+        o = ["--rounding", self.rounding, "--overflow", overflow or self.overflow]
         if self.random_bits:
             o += ["--random-bits", str(self.random_bits)]
         return o
 
     def options_text(self) -> str:
+        if self.command == "quantize":
+            return f"quantize --to {self.fmt} " + " ".join(self.options())
         return " ".join(self.options())
+
+    def judge(self, m: "Model", v, mode=None, policy=None, R=None):
+        """The written rules' code for exact value v under this comparison's Octet options."""
+        if self.command == "quantize":
+            return judge_quant(m, v, self.zp, mode or self.rounding)
+        return judge(m, v, mode or self.rounding, policy or self.overflow, self.random_bits, R)
 
 
 class Disagreement:
@@ -743,7 +808,7 @@ def classify(c: Comparison, m: Model, inp: Input, pc, oc, against: str):
     kind, neg, a = v
     R = inp.R
     N = c.random_bits
-    J = lambda mode=c.rounding, policy=c.overflow, val=v: judge(m, val, mode, policy, N, R)  # noqa: E731
+    J = lambda mode=c.rounding, policy=c.overflow, val=v: c.judge(m, val, mode, policy, R)  # noqa: E731
     if against == "reference":
         j = J()
         if not (j == oc or (m.is_nan_code(j) and m.is_nan_code(oc))):
@@ -752,6 +817,45 @@ def classify(c: Comparison, m: Model, inp: Input, pc, oc, against: str):
                        "—")
     peer_nan = m.is_nan_code(pc)
     oct_nan = m.is_nan_code(oc)
+
+    # ---- ONNX QuantizeLinear (reference evaluator): rint(x / y_scale) cast to int32 before the clip
+    if c.command == "quantize" and c.peer == "onnx":
+        if kind == NAN:
+            return cls("onnx-ql-nan", "QuantizeLinear: NaN becomes INT32_MIN and so an integer code (ONNX reference "
+                       "evaluator)", BUG,
+                       "NaN has no integer value, and the operator's definition `y = saturate((x / y_scale) + "
+                       "y_zero_point)` gives it none. The reference evaluator casts `np.rint(x / y_scale)` to int32, "
+                       "which is undefined in C for NaN; x86-64 gives INT32_MIN = −2^31, and after `+ y_zero_point` "
+                       "and `np.clip` the result is the type's minimum (int8 0x80 = −128, uint8 0x00) whatever "
+                       "the NaN's sign, or with a negative zero point, which wraps INT32_MIN around, the maximum "
+                       "(int8 zero point −100: 0x7F). Octet refuses NaN: `octet quantize` stops with 'int8 has no "
+                       "NaN encoding, so NaN cannot be converted to it' (exit status 1; Specs/quantization.md §1, "
+                       "'NaN is an error').", "— (Octet refuses NaN)")
+        mo = onnx_quantize_linear_model(m, v, c.zp)
+        if pc == mo:
+            t = None if kind in (INF, ZERO) else _round_mag(a, 0, "rne", neg, lambda t: t & 1) * (-1 if neg else 1)
+            if t is not None and -(1 << 31) <= t < (1 << 31) and not -(1 << 31) <= t + c.zp < (1 << 31):
+                return cls("onnx-ql-zp-wrap", "QuantizeLinear: adding the zero point wraps around in int32 (ONNX "
+                           "reference evaluator)", BUG,
+                           "The reference evaluator adds y_zero_point to the int32 `np.rint(x / y_scale)` in int32 "
+                           "(`xi += zero_point`), so a sum beyond ±(2^31 − 1) wraps to the other end before "
+                           "`np.clip`: x = 2147483520 (the largest binary32 below 2^31) with a uint8 zero point of "
+                           "200 gives 0 instead of 255. `saturate((x / y_scale) + y_zero_point)` saturates the "
+                           "exact sum (Specs/quantization.md §1: the zero point is added after rounding, then the "
+                           "result is clamped).", "—")
+            return cls("onnx-ql-int32", "QuantizeLinear: ±Inf and |x / y_scale| ≥ 2^31 become INT32_MIN before "
+                       "the clip (ONNX reference evaluator)", BUG,
+                       "onnx 1.19's reference QuantizeLinear (onnx/reference/ops/op_quantize_linear.py) computes "
+                       "`np.rint(x / y_scale).astype(np.int32)` and clips only afterwards. The float → int32 cast "
+                       "is undefined in C for ±Inf and values outside int32; x86-64 gives INT32_MIN = −2^31, which "
+                       "the clip turns into the type's minimum: +Inf, 3e9 and 2^31 give −128 (0x80) in int8 and 0 "
+                       "(0x00) in uint8 instead of 127 (0x7F) and 255 (0xFF). A negative zero point wraps INT32_MIN "
+                       "around in the int32 addition, so then −Inf and −3e9 give the maximum (int8, zero point −100: "
+                       "0x7F instead of 0x80). The operator's definition "
+                       "`y = saturate((x / y_scale) + y_zero_point)`, saturating to [−128, 127] for int8 and "
+                       "[0, 255] for uint8 (the QuantizeLinear documentation; formats reference §4.7), gives the "
+                       "maximum for +Inf and for everything above it; Octet saturates the exact value "
+                       "(Specs/quantization.md §1: '±Inf saturate to the ends').", "—")
 
     # ---- the peer refuses (raises)
     if pc == "error":
@@ -767,11 +871,21 @@ def classify(c: Comparison, m: Model, inp: Input, pc, oc, against: str):
                        "P3109 v4 §4.7 defines the result: NaN under SatNone, 0 under SatFinite/SatPropagate; "
                        "Octet follows it (§4.5).", "—")
         if not m.has_nan and not m.has_inf:
-            return cls("refuse-overflow-noinf", "Overflow or ±Inf into FP4/FP6 without saturation: the peer raises",
-                       REFUSE,
-                       "With sat=False gfloat raises ValueError when the rounded value exceeds max or the input "
-                       "is ±Inf and the format has neither Inf nor NaN. Octet's nonsaturate gives ±max there "
-                       "(§4.4: 'else ±max'); there is no code to disagree about.", "--overflow saturate (same codes)")
+            return cls("refuse-overflow-noinf", "Overflow or ±Inf into FP4/FP6 with sat=False: gfloat raises "
+                       "ValueError instead of giving ±max", BUG,
+                       "gfloat 0.5.2's round_float raises `ValueError: No Infs or NaNs in format ocp_e2m1, and "
+                       "sat=False` (ocp_e2m3, ocp_e3m2 alike) when the rounded magnitude exceeds max or the input is "
+                       "±Inf, for every mode except those that round that sign toward zero, and for ±Inf under "
+                       "every mode (TowardZero too); encode_float is never reached. The conversion has a defined "
+                       "result: FP4/FP6 have neither Inf nor NaN, and the OCP MX element conversion saturates to "
+                       "±max (formats reference §4.2: 'saturation of normal numbers to ±max of the element "
+                       "format', microxcaling `saturate_normals=True`, 'Must be True for correct MX conversion'; "
+                       "§5: OCP MX element quantize, overflow ±max, ±Inf input implementation-defined), as does "
+                       "P3109 v4 SatNone in a format without Inf ('Finite ±max'). Specs/formats.md §4.4 gives ±max "
+                       "under every policy for such a format (nonsaturate and ovfinf: 'else ±max'); Octet's "
+                       "`--overflow nonsaturate`, the counterpart of sat=False, gives ±max (FP4: 0x07 = 6, "
+                       "0x0F = −6).",
+                       "— (Octet gives ±max under every overflow policy; gfloat's sat=True gives the same codes)")
         return cls("refuse-other", "The peer raises", REFUSE, "The peer raised an exception for this input.", "—")
     if c.peer == "cuda" and kind == NAN and not m.has_nan and not m.integer and pc == m.max_code:
         if against == "profile":
@@ -829,6 +943,7 @@ def classify(c: Comparison, m: Model, inp: Input, pc, oc, against: str):
                        "__nv_cvt_double_to_fp8 gives 0x7E | mantissa | sign for a NaN, where mantissa is the top two "
                        "mantissa bits of the double (bits 51–50): a NaN whose bit 50 is set gives 0x7F | sign, "
                        "one whose bit 50 is clear 0x7E | sign. Both are NaN; Octet gives 0x7E | sign (§4.1).",
+                       "--profile cuda" if CUDA_CLI_TYPED[0] else
                        "`CompatibilityProfile.named(\"cuda\")!.encode(bits:as:into:)` (the CLI has no input type)")
     if peer_nan and oct_nan:
         if m.name in ("float8_e4m3fn", "float8_e5m2") and pc == m.size - 1 and c.peer == "gfloat":
@@ -1196,8 +1311,8 @@ def run_gfloat(ctx):
                             kw["srbits"] = i.R
                         r = round_float(fi, i.pyfloat, rm, sat, **kw)
                         pcs.append(encode_float(fi, r))
-                    except (ValueError, AssertionError, OverflowError):
-                        pcs.append("error")
+                    except (ValueError, AssertionError, OverflowError) as e:
+                        pcs.append(PeerError(e))
                 prof = None
                 if o == "rne" and sat and fmt in ("float8_e4m3fn", "float8_e5m2", "float6_e2m3fn",
                                                   "float6_e3m2fn", "float4_e2m1fn", "float8_e8m0fnu"):
@@ -1207,7 +1322,32 @@ def run_gfloat(ctx):
                 comps.append(Comparison("gfloat", "round_float + encode_float", fmt, f"{name}, sat={sat}",
                                         "binary64", inputs, pcs, o, pol, profile=prof,
                                         random_bits=SR_BITS if o == "sr" else None))
+    # named cases: FP4/FP6 overflow and ±Inf with sat=False (gfloat raises ValueError)
+    fis = dict((f, fi) for fi, f in gfloat_formats())
+    for fmt, xs, names in GFLOAT_NAMED_FP4:
+        fi = fis[fmt]
+        inputs = [Input("binary64", float_to_f64_bits(x)) for x in xs]
+        for name in names:
+            rm = getattr(RoundMode, name)
+            o = dict(GFLOAT_MODES)[name]
+            pcs = []
+            for i in inputs:
+                try:
+                    pcs.append(encode_float(fi, round_float(fi, i.pyfloat, rm, False)))
+                except (ValueError, AssertionError, OverflowError) as e:
+                    pcs.append(PeerError(e))
+            comps.append(Comparison("gfloat", "round_float + encode_float", fmt, f"{name}, sat=False", "binary64",
+                                    inputs, pcs, o, "nonsaturate", named="gfloat-fp4-sat-false"))
     return comps, decodes
+
+
+# The named inputs of gfloat's FP4/FP6 overflow refusal (sat=False): (format, inputs, RoundModes).
+GFLOAT_NAMED_FP4 = [
+    ("float4_e2m1fn", [6.5, 7.0, 100.0, math.inf, -7.0, -100.0, -math.inf],
+     ["TiesToEven", "TowardZero", "TowardPositive", "TowardNegative", "TiesToAway"]),
+    ("float6_e2m3fn", [100.0, math.inf, -math.inf], ["TiesToEven"]),
+    ("float6_e3m2fn", [100.0, math.inf, -math.inf], ["TiesToEven"]),
+]
 
 
 def run_onnx(ctx):
@@ -1334,7 +1474,57 @@ def run_onnx(ctx):
                 pcs = np_codes(y, m)
                 comps.append(Comparison("onnx", f"ReferenceEvaluator Cast-{opset}", fmt, label, source, inputs, pcs,
                                         o, pol, profile=prof))
+
+    # ---- the reference evaluator's QuantizeLinear (integer targets, y_scale = 1 as a FLOAT, x FLOAT)
+    def quantize_linear(x, to, zp):
+        X = helper.make_tensor_value_info("X", TensorProto.FLOAT, [None])
+        Y = helper.make_tensor_value_info("Y", to, [None])
+        s = helper.make_tensor("s", TensorProto.FLOAT, [], [1.0])
+        z = helper.make_tensor("z", to, [], [zp])
+        node = helper.make_node("QuantizeLinear", ["X", "s", "z"], ["Y"])
+        model = helper.make_model(helper.make_graph([node], "g", [X], [Y], initializer=[s, z]),
+                                  opset_imports=[helper.make_opsetid("", opset)])
+        return ReferenceEvaluator(model).run(None, {"X": x})[0]
+
+    ql = f"ReferenceEvaluator QuantizeLinear-{opset}"
+    for fmt, tname in QL_TARGETS:
+        if not hasattr(TensorProto, tname):
+            continue
+        to = getattr(TensorProto, tname)
+        m = ctx.models[fmt]
+        b32, _ = ctx.inputs(fmt)
+        y = quantize_linear(as_floats(b32), to, 0)
+        pcs = [int(v) & (m.size - 1) for v in np.ravel(y).astype(np.int64)]
+        comps.append(Comparison("onnx", ql, fmt, "y_scale=1, y_zero_point=0", "binary32", b32, pcs, "rne", "saturate",
+                                command="quantize", zp=0))
+    for fmt, tname, zp, xs in QL_NAMED:
+        to = getattr(TensorProto, tname)
+        m = ctx.models[fmt]
+        inputs = [Input("binary32", b) for b in xs]
+        y = quantize_linear(as_floats(inputs), to, zp)
+        pcs = [int(v) & (m.size - 1) for v in np.ravel(y).astype(np.int64)]
+        comps.append(Comparison("onnx", ql, fmt, f"y_scale=1, y_zero_point={zp}", "binary32", inputs, pcs, "rne",
+                                "saturate", command="quantize", zp=zp, named="onnx-quantize-linear"))
     return comps, decodes
+
+
+# QuantizeLinear's integer types that `octet gen` gives boundary cases for (INT16/UINT16: wider than a byte).
+QL_TARGETS = [("int8", "INT8"), ("uint8", "UINT8"), ("int4", "INT4"), ("uint4", "UINT4")]
+
+
+def _f32(x: float) -> int:
+    return struct.unpack("<I", struct.pack("<f", x))[0]
+
+
+# The named inputs of the QuantizeLinear int32 cast (binary32 bits). 2^31 − 1 is not a binary32: as FLOAT it is
+# 2^31; 2147483520 = 2^31 − 128 is the largest binary32 below 2^31.
+_QL_X = [_f32(x) for x in (math.inf, -math.inf, 3e9, -3e9, 2.0 ** 31, -2.0 ** 31, 2147483520.0, -2147483520.0,
+                           1e38, -1e38, 127.5, -127.5, 128.5, -128.5, 255.5, -255.5, 256.0, -0.5, 0.5, 2.5)] \
+    + [0x7FC00000, 0xFFC00000, 0x7F800001]
+_QL_ZP_X = [_f32(x) for x in (2147483520.0, -2147483520.0, 2.0 ** 31, -2.0 ** 31, 3e9, -3e9, math.inf, -math.inf,
+                              100.0)] + [0x7FC00000]
+QL_NAMED = [("int8", "INT8", 0, _QL_X), ("uint8", "UINT8", 0, _QL_X), ("uint8", "UINT8", 200, _QL_ZP_X),
+            ("int8", "INT8", -100, _QL_ZP_X)]
 
 
 TORCH_FORMATS = ["float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu"]
@@ -1585,7 +1775,7 @@ def cuda_section(ctx, comps, dis, decode_rows):
             ex.setdefault((d.comp.fmt, d.comp.source, d.inp.value[0]), d)
         for d in list(ex.values())[:16]:
             m = ctx.models[d.comp.fmt]
-            j = judge(m, d.inp.value, d.comp.rounding, d.comp.overflow)
+            j = d.comp.judge(m, d.inp.value, R=d.inp.R)
             w(f"| {d.comp.fmt} | {d.comp.entry}, {cell(d.comp.mode)} (`{d.comp.options_text()}`) | `{d.inp.hex()}` | "
               f"{exact_text(d.inp.value)} | {md_code(m, d.peer_code)} | {md_code(m, d.octet_code)} | {md_code(m, j)} |")
         w("")
@@ -1668,7 +1858,7 @@ def evaluate(ctx: Context, comps, judge_all: bool):
     octet_spec_failures = []
     reqs = []
     for c in comps:
-        reqs.append((c.fmt, c.options(), [i.octet for i in c.inputs]))
+        reqs.append((c.fmt, c.options(), [i.octet for i in c.inputs], c.command))
         if c.profile:
             reqs.append((c.fmt, ["--profile", c.profile], [i.octet.split()[0] for i in c.inputs]))
     t = time.time()
@@ -1677,13 +1867,13 @@ def evaluate(ctx: Context, comps, judge_all: bool):
     for c in comps:
         m = ctx.models[c.fmt]
         lines = [i.octet for i in c.inputs]
-        c.octet = ctx.octet.encode(c.fmt, c.options(), lines)
+        c.octet = ctx.octet.encode(c.fmt, c.options(), lines, c.command)
         if c.profile:
             c.octet_profile = ctx.octet.encode(c.fmt, ["--profile", c.profile], [i.octet.split()[0] for i in c.inputs])
         for idx, (i, pc, oc) in enumerate(zip(c.inputs, c.codes, c.octet)):
-            if judge_all:
+            if judge_all and not c.named:
                 octet_spec_checked += 1
-                j = judge(m, i.value, c.rounding, c.overflow, c.random_bits, i.R)
+                j = c.judge(m, i.value, R=i.R)
                 if not (j == oc or (m.is_nan_code(j) and m.is_nan_code(oc))):
                     octet_spec_failures.append((c, i, oc, j))
             if pc == oc:
@@ -1768,11 +1958,14 @@ def cell(t: str) -> str:
 
 def md_code(m: Model, c) -> str:
     if c == "error":
-        return "error (raises)"
+        text = getattr(c, "text", None)
+        return f"error (raises `{text}`)" if text else "error (raises)"
     return f"`{c:#04x}` ({m.value_text(c)})"
 
 
-def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elapsed, argv):
+def report_lines(ctx, versions, comps, dis, decode_rows, judge_info, elapsed, argv, named=(), note=""):
+    """The whole report as a list of lines. comps and dis exclude the named comparisons, which go into
+    each peer's "Named cases" subsection. note: a line put under each peer's heading (splice mode)."""
     checked, failures = judge_info
     L = []
     w = L.append
@@ -1806,7 +1999,10 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
       f"(StochasticFastest with N = {SR_BITS} random bits, R drawn per input) × sat. onnx (a release before 1.20, "
       "whose helpers are its own code, not ml_dtypes): `onnx.helper.float32_to_float8e4m3/e5m2`, "
       "`numpy_helper.to_float8e8m0`, `subbyte.float32_to_float4e2m1_unpacked`, `subbyte.float32_to_4bit_unpacked`, "
-      "the `numpy_helper` decoders, and the ReferenceEvaluator's `Cast` (which uses ml_dtypes). torch (when "
+      "the `numpy_helper` decoders, the ReferenceEvaluator's `Cast` (which uses ml_dtypes) and its `QuantizeLinear` "
+      "to the integer types (y_scale = 1, x FLOAT; against `octet quantize --to F --scale 1 --arithmetic onnx`). "
+      "Named cases: fixed inputs of a known peer bug, reported in their own table under the peer (not counted in "
+      "the conversion cases). torch (when "
       "run with `--peers …,torch`): `Tensor.to(dtype)` from float32 and float64 tensors (c10's conversions, which "
       "take a float), and decoding every code with `view(dtype).to(float64)`.")
     w("- **Octet.** Each peer call is compared with `octet encode F --rounding R --overflow P` (the options named "
@@ -1859,7 +2055,7 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
     w("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     tot = collections.Counter()
     for c in comps:
-        if not c.profile:
+        if not c.profile or c.peer == "cuda":   # the cuda section has its own profile table
             continue
         n = len(c.inputs)
         tot[(c.profile, "n")] += n
@@ -1882,7 +2078,7 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
     w("")
     prof_keys = collections.OrderedDict()
     for d in dis:
-        if d.against == "profile":
+        if d.against == "profile" and d.comp.peer != "cuda":
             prof_keys.setdefault((d.comp.profile, d.key), []).append(d)
     if prof_keys:
         w("### Profile mismatch classes")
@@ -1899,11 +2095,15 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
     # ---- per peer
     for peer in ran:
         if peer == "cuda":
-            L += cuda_section(ctx, comps, dis, decode_rows)
+            sec = cuda_section(ctx, comps, dis, decode_rows)
+            L += sec[:2] + ([note, ""] if note else []) + sec[2:]
             continue
         pc = [c for c in comps if c.peer == peer]
         w(f"## {peer} {versions.get(peer, '')}")
         w("")
+        if note:
+            w(note)
+            w("")
         w("### Decode tables")
         w("")
         w("| format | entry point | codes | agree | differences |")
@@ -1951,10 +2151,11 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
             ex = min(ds, key=simplicity)
             m = ctx.models[ex.comp.fmt]
             write_class_head(w, key, ds)
-            j = judge(m, ex.inp.value, ex.comp.rounding, ex.comp.overflow, ex.comp.random_bits, ex.inp.R)
+            j = ex.comp.judge(m, ex.inp.value, R=ex.inp.R)
             w(f"| {ex.comp.fmt} | {ex.comp.entry}, {ex.comp.mode} (`{ex.comp.options_text()}`) | `{ex.inp.hex()}` | "
               f"{exact_text(ex.inp.value)} | {md_code(m, ex.peer_code)} | {md_code(m, ex.octet_code)} | {md_code(m, j)} |")
             w("")
+        write_named_cases(w, ctx, [c for c in named if c.peer == peer])
     if failures:
         w("## Octet results that differ from the script's model")
         w("")
@@ -1964,8 +2165,88 @@ def write_report(path, ctx, versions, comps, dis, decode_rows, judge_info, elaps
             m = ctx.models[c.fmt]
             w(f"| {c.fmt} | `{c.options_text()}` | `{i.hex()}` | {exact_text(i.value)} | {md_code(m, oc)} | {md_code(m, j)} |")
         w("")
-    with open(path, "w") as f:
-        f.write("\n".join(L))
+    return L
+
+
+NAMED_INFO = {
+    "gfloat-fp4-sat-false": (
+        "FP4/FP6 overflow and ±Inf with sat=False",
+        "`round_float(fi, x, mode, sat=False)` then `encode_float`, on fixed inputs beyond max and ±Inf, against "
+        "`octet encode F --rounding R --overflow nonsaturate`; the last column gives Octet's code under the other "
+        "overflow policies. FP4 E2M1 has no Inf and no NaN (max 6, code 0x07; −6 is 0x0F), FP6 E2M3 max 7.5 (0x1F), "
+        "FP6 E3M2 max 28 (0x1F). The peer column shows gfloat's exception type and text where it raises."),
+    "onnx-quantize-linear": (
+        "QuantizeLinear: ±Inf, NaN and |x| ≥ 2^31 on integer targets",
+        "A one-node model `QuantizeLinear(x, y_scale, y_zero_point)` run by `onnx.reference.ReferenceEvaluator` "
+        "(x a FLOAT tensor, y_scale = 1.0 as FLOAT, y_zero_point a scalar of the target type), against `octet "
+        "quantize --to F --scale 1 --zero-point Z --arithmetic onnx` (x / y_scale in binary32, which for "
+        "y_scale = 1 is x itself). 2^31 − 1 is not a binary32: as a FLOAT it is 2^31 (the row `f32:4F000000`); "
+        "2147483520 = 2^31 − 128 (`f32:4EFFFFFF`) is the largest binary32 below 2^31 and fits int32. NaN has no "
+        "integer value: the Octet column shows that `octet quantize` refuses it (exit status 1, 'F has no NaN "
+        "encoding, so NaN cannot be converted to it')."),
+}
+
+
+def write_named_cases(w, ctx, named) -> None:
+    """The "Named cases" subsection of a peer: every named input with both sides' codes, the written
+    rules' code, and the class of each disagreement."""
+    if not named:
+        return
+    w("### Named cases")
+    w("")
+    groups = collections.OrderedDict()
+    for c in named:
+        groups.setdefault(c.named, []).append(c)
+    for key, cs in groups.items():
+        title, intro = NAMED_INFO[key]
+        other = cs[0].command == "encode"
+        w(f"#### {title}")
+        w("")
+        w(intro)
+        w("")
+        n = sum(len(c.inputs) for c in cs)
+        dis = collections.Counter()
+        rows = []
+        for c in cs:
+            m = ctx.models[c.fmt]
+            others = {}
+            if other:
+                lines = [i.octet for i in c.inputs]
+                for pol in ("saturate", "nonsaturate", "propagate", "ovfinf"):
+                    if pol != c.overflow:
+                        others[pol] = ctx.octet.encode(c.fmt, c.options(overflow=pol), lines)
+            for k, (i, pc, oc) in enumerate(zip(c.inputs, c.codes, c.octet)):
+                if pc == oc:
+                    res = "agree"
+                else:
+                    key2 = classify(c, m, i, pc, oc, "reference")
+                    title2, verdict = CLASS_INFO[key2][:2]
+                    dis[key2] += 1
+                    res = f"{title2} ({verdict})"
+                j = c.judge(m, i.value, R=i.R)
+                row = (f"| {c.fmt} | {c.entry}, {cell(c.mode)} (`{c.options_text()}`) | `{i.hex()}` | "
+                       f"{exact_text(i.value)} | {md_code(m, pc)} | {md_code(m, oc)} | {md_code(m, j)} | {cell(res)} |")
+                if other:
+                    vals = {pol: o[k] for pol, o in others.items()}
+                    if all(v == oc for v in vals.values()):
+                        row += " same code under saturate, propagate and ovfinf |" if c.overflow == "nonsaturate" \
+                            else " same code under every other policy |"
+                    else:
+                        row += " " + ", ".join(f"{pol} {md_code(m, v)}" for pol, v in vals.items()) + " |"
+                rows.append(row)
+        w(f"{n} inputs, {n - sum(dis.values())} agree; disagreements: " +
+          (", ".join(f"{CLASS_INFO[k][0]} ({v})" for k, v in dis.most_common()) or "none") + ".")
+        w("")
+        head = "| format | entry point, mode | input | exact value | peer | Octet | exact rule (judge) | result |"
+        sep = "| --- | --- | --- | --- | --- | --- | --- | --- |"
+        if other:
+            head += " Octet, other policies |"
+            sep += " --- |"
+        w(head)
+        w(sep)
+        for r in rows:
+            w(r)
+        w("")
 
 
 VERDICT_ORDER = {OCTET: 0, BUG: 1, ALT: 2, REFUSE: 3}
@@ -1983,32 +2264,133 @@ def profile_total_row(p, comps, dis):
     return f"| `{p}` | – | – | {why} | | | |"
 
 
-def splice_cuda(path, ctx, comps, dis, decode_rows):
-    """Put the cuda section into an existing report, in place of the old one (or before the list of Octet
-    results that differ from the model, or at the end), and renew the cuda row of the profile totals;
-    every other line is left as it is."""
-    lines = open(path).read().split("\n")
-    new = cuda_section(ctx, comps, dis, decode_rows)
-    if new and new[-1] == "":
-        new = new[:-1]
-    head = "## cuda 12.9 (host code)"
-    if head in lines:
-        i = lines.index(head)
-        j = next((k for k in range(i + 1, len(lines)) if lines[k].startswith("## ")), len(lines))
-        lines = lines[:i] + new + [""] + lines[j:]
-    else:
-        tail = "## Octet results that differ from the script's model"
-        if tail in lines:
-            i = lines.index(tail)
-            lines = lines[:i] + new + [""] + lines[i:]
+PEER_ORDER = ["ml_dtypes", "gfloat", "onnx", "torch", "cuda"]
+PROFILE_ORDER = ["ml_dtypes", "ocp", "p3109", "onnx", "torch", "cuda"]
+
+
+def _section_bounds(lines, start):
+    """[start, end) of the "## " section that begins at lines[start]."""
+    end = next((k for k in range(start + 1, len(lines)) if lines[k].startswith("## ")), len(lines))
+    return start, end
+
+
+def _table_at(lines, header_prefix, lo=0, hi=None):
+    """(first row, end) of the table whose header line starts with header_prefix, or None."""
+    hi = len(lines) if hi is None else hi
+    for k in range(lo, hi):
+        if lines[k].startswith(header_prefix):
+            a = k + 2
+            b = a
+            while b < len(lines) and lines[b].startswith("|"):
+                b += 1
+            return a, b
+    return None
+
+
+def _replace_keyed(old_rows, new_rows, key, keys, order):
+    """old_rows with the rows of each key in keys replaced by new_rows of that key (at the place of the
+    first old one; a key with no old rows goes before the first row of a later key in order, else last)."""
+    out = list(old_rows)
+    for k in keys:
+        new_k = [r for r in new_rows if key(r) == k]
+        idx = [n for n, r in enumerate(out) if key(r) == k]
+        if idx:
+            at = idx[0]
+            out = [r for n, r in enumerate(out) if n not in set(idx)]
         else:
-            while lines and lines[-1] == "":
-                lines.pop()
-            lines = lines + [""] + new + [""]
-    row = profile_total_row("cuda", comps, dis)
-    lines = [row if l.startswith("| `cuda` | ") else l for l in lines]
+            later = set(order[order.index(k) + 1:]) if k in order else set()
+            at = next((n for n, r in enumerate(out) if key(r) in later), len(out))
+        out[at:at] = new_k
+    return out
+
+
+def splice_report(path, new, peers, profiles):
+    """Put the parts of a report of some peers (new: the lines report_lines gave) into the existing report
+    at path, leaving every other line as it is: each peer's "## " section, its row of the summary table,
+    the rows, totals and mismatch classes of its profiles, and the Method section; then recompute the
+    summary's two totals from its table."""
+    old = open(path).read().split("\n")
+    # ---- the peers' sections (inserted in PEER_ORDER where missing)
+    for peer in peers:
+        head_new = next((k for k, l in enumerate(new) if l.startswith(f"## {peer} ")), None)
+        if head_new is None:
+            continue
+        a, b = _section_bounds(new, head_new)
+        sec = new[a:b]
+        head_old = next((k for k, l in enumerate(old) if l.startswith(f"## {peer} ")), None)
+        if head_old is not None:
+            oa, ob = _section_bounds(old, head_old)
+            old[oa:ob] = sec
+        else:
+            later = PEER_ORDER[PEER_ORDER.index(peer) + 1:]
+            at = next((k for k, l in enumerate(old)
+                       if any(l.startswith(f"## {q} ") for q in later)
+                       or l == "## Octet results that differ from the script's model"), None)
+            if at is None:
+                while old and old[-1] == "":
+                    old.pop()
+                old += [""]
+                at = len(old)
+            old[at:at] = sec if sec[-1] == "" else sec + [""]
+    # ---- Method
+    if "## Method" in old and "## Method" in new:
+        oa, ob = _section_bounds(old, old.index("## Method"))
+        na, nb = _section_bounds(new, new.index("## Method"))
+        old[oa:ob] = new[na:nb]
+    # ---- summary rows
+    sh = "| peer | version | decode codes (agree) |"
+    ot, nt = _table_at(old, sh), _table_at(new, sh)
+    peer_of = lambda r: r.split("|")[1].strip()  # noqa: E731
+    rows = _replace_keyed(old[ot[0]:ot[1]], new[nt[0]:nt[1]], peer_of, peers, PEER_ORDER)
+    old[ot[0]:ot[1]] = rows
+    cells = [[x.strip() for x in r.split("|")[1:-1]] for r in rows]
+    total = sum(int(c[3]) for c in cells)
+    wrong = sum(int(c[8]) for c in cells)
+    for k, l in enumerate(old):
+        m = re.match(r"Octet against the script's model of Specs/formats\.md: \d+ conversions recomputed, "
+                     r"\*\*(\d+) differ\*\*\.", l)
+        n = next((x for x in new if x.startswith("Octet against the script's model")), None)
+        if m and n:
+            if int(m.group(1)):
+                sys.exit("--splice: the report lists Octet results that differ from the model; rerun it in full")
+            differ = re.search(r"\*\*(\d+) differ", n).group(1)
+            old[k] = (f"Octet against the script's model of Specs/formats.md: {total} conversions recomputed, "
+                      f"**{differ} differ**.")
+        if l.startswith("Disagreements where Octet's code differs from the written rules:"):
+            old[k] = (f"Disagreements where Octet's code differs from the written rules: **{wrong}**." +
+                      (" Every disagreement is a peer bug, a legitimate alternative policy, or a refusal."
+                       if wrong == 0 else ""))
+    # ---- the profiles table, the totals and the mismatch classes
+    prof_of = lambda r: r.split("|")[1].strip().strip("`")  # noqa: E731
+    ph = "| profile | peer entry point | format |"
+    ot, nt = _table_at(old, ph), _table_at(new, ph)
+    if ot and nt:
+        old[ot[0]:ot[1]] = _replace_keyed(old[ot[0]:ot[1]], new[nt[0]:nt[1]], prof_of,
+                                          [p for p in profiles if p != "cuda"], PROFILE_ORDER)
+    th = "| profile | cases | agree | rate | mismatches:"
+    ot, nt = _table_at(old, th), _table_at(new, th)
+    old[ot[0]:ot[1]] = _replace_keyed(old[ot[0]:ot[1]], new[nt[0]:nt[1]], prof_of, profiles, PROFILE_ORDER)
+    bullet = lambda l: l.startswith("- **`")  # noqa: E731
+    bprof = lambda l: l[len("- **`"):].split("`")[0]  # noqa: E731
+    mh = "### Profile mismatch classes"
+    nb = []
+    if mh in new:
+        k = new.index(mh) + 2
+        while k < len(new) and bullet(new[k]):
+            nb.append(new[k])
+            k += 1
+    if mh in old:
+        a = old.index(mh) + 2
+        b = a
+        while b < len(old) and bullet(old[b]):
+            b += 1
+        old[a:b] = _replace_keyed(old[a:b], nb, bprof, [p for p in profiles if p != "cuda"], PROFILE_ORDER)
+    elif nb:
+        ot = _table_at(old, th)
+        old[ot[1]:ot[1]] = ["", mh, ""] + nb
     with open(path, "w") as f:
-        f.write("\n".join(lines))
+        f.write("\n".join(old))
+
 
 PROFILE_NOTES = {
     "onnx-int-trunc": "The `onnx` profile follows the ONNX documentation and onnx.subbyte (RNE).",
@@ -2063,8 +2445,10 @@ def main():
                     help="cuda: a file holding the output of `cuda_host sweep f32 all` (all 2^32 binary32 "
                          "patterns, about 30 min on one core) to include in the report")
     ap.add_argument("--splice", action="store_true",
-                    help="with --peers cuda: replace only the cuda section (and the cuda row of the profile "
-                         "totals) in the existing --out file, leaving the rest of it byte for byte")
+                    help="replace only what the peers of --peers produce in the existing --out file: their "
+                         "sections, their summary rows, the rows, totals and mismatch classes of their profiles, "
+                         "the Method section and the summary totals; every other line is left as it is (e.g. "
+                         "--peers gfloat,onnx --splice keeps the torch and cuda sections)")
     args = ap.parse_args()
     bootstrap(args)
     warnings.simplefilter("ignore")
@@ -2096,13 +2480,18 @@ def main():
     ctx = Context(Octet(octet_path), args.budget, args.seed)
     comps, decodes = [], []
     wanted = set(args.peers.split(","))
-    if args.splice and wanted != {"cuda"}:
-        sys.exit("--splice is for --peers cuda only")
+    unknown = wanted - set(PEER_ORDER)
+    if unknown:
+        sys.exit(f"unknown peers: {', '.join(sorted(unknown))} (known: {', '.join(PEER_ORDER)})")
+    if args.splice and not os.path.exists(args.out):
+        sys.exit(f"--splice needs an existing report at {args.out}")
     if "cuda" in wanted:
         cuda_setup(args.cuda_path)
         CUDA_INFO["octet"] = versions["Octet"]
         if args.cuda_sweep_all:
             CUDA_INFO["sweep_all"] = args.cuda_sweep_all
+        rt = next((w.split("-", 1)[1] for w in CUDA_INFO["wheels"] if w.startswith("nvidia_cuda_runtime")), "12.9")
+        versions["cuda"] = f"{rt} (host code)"
         versions["cuda headers"] = ", ".join(CUDA_INFO["wheels"]) + f" (CUDART_VERSION {CUDA_INFO['cudart']})"
         versions["cuda host compiler"] = CUDA_INFO["cxx"]
     for name, fn in (("ml_dtypes", run_mldtypes), ("gfloat", run_gfloat), ("onnx", run_onnx), ("torch", run_torch),
@@ -2117,19 +2506,32 @@ def main():
               f"({time.time() - t:.1f} s)", file=sys.stderr)
     t = time.time()
     dis, checked, failures = evaluate(ctx, comps, not args.no_judge_all)
+    named = [c for c in comps if c.named]
+    comps = [c for c in comps if not c.named]
+    all_dis = dis
+    dis = [d for d in dis if not d.comp.named]
     print(f"[peers] octet: {ctx.octet.calls} encode runs, {ctx.octet.values} values ({time.time() - t:.1f} s)",
           file=sys.stderr)
     rows = decode_checks(ctx, decodes)
     argv = [a for a in sys.argv[1:]]
     if args.splice:
-        splice_cuda(args.out, ctx, comps, dis, rows)
+        note = (f"Spliced into the report on {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} "
+                f"by `python3 Scripts/peers/peers.py {' '.join(argv)}` (Octet {versions['Octet']}); the other "
+                f"peers' sections are from the run named at the top.")
+        lines = report_lines(ctx, versions, comps, dis, rows, (checked, failures), time.time() - t0, argv,
+                             named=named, note=note)
+        splice_report(args.out, lines, [p for p in PEER_ORDER if p in wanted],
+                      [p for p in PROFILE_ORDER if any(c.profile == p for c in comps)])
     else:
-        write_report(args.out, ctx, versions, comps, dis, rows, (checked, failures), time.time() - t0, argv)
+        lines = report_lines(ctx, versions, comps, dis, rows, (checked, failures), time.time() - t0, argv,
+                             named=named)
+        with open(args.out, "w") as f:
+            f.write("\n".join(lines))
     # console summary
-    by = collections.Counter((d.comp.peer, d.against, d.key) for d in dis)
+    by = collections.Counter((d.comp.peer, "named" if d.comp.named else d.against, d.key) for d in all_dis)
     for (peer, against, key), n in sorted(by.items()):
         print(f"  {peer:9s} {against:9s} {n:6d}  {CLASS_INFO[key][1]:32s} {CLASS_INFO[key][0]}", file=sys.stderr)
-    for d in dis:
+    for d in all_dis:
         if args.dump and d.key in args.dump.split(","):
             m = ctx.models[d.comp.fmt]
             print(f"  DUMP {d.key} {d.against} {d.comp.peer} {d.comp.entry} [{d.comp.mode}] {d.comp.fmt} "
