@@ -11,18 +11,22 @@
 #
 # Usage: Examples/shell/gen-run-verify.sh [--plant-tie-bug] [--budget N] [--seed S]
 #   --plant-tie-bug  build the kernel with -DPLANT_TIE_BUG (ties away from zero): verify fails
+#   --die-after N    the program is killed (SIGKILL) after answering N cases: verify fails with
+#                    `truncated: N of M cases`, since the header counts the cases
 # Environment: OCTET  the octet executable (default: built here with `swift build`)
 #              CC     the C compiler (default: cc)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 plant=()
+die=()
 gen_options=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --plant-tie-bug) plant=(-DPLANT_TIE_BUG) ;;
         --budget|--seed) gen_options+=("$1" "$2"); shift ;;
-        *) echo "usage: $0 [--plant-tie-bug] [--budget N] [--seed S]" >&2; exit 2 ;;
+        --die-after) die=(-DDIE_AFTER="$2"); shift ;;
+        *) echo "usage: $0 [--plant-tie-bug] [--die-after N] [--budget N] [--seed S]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -43,11 +47,13 @@ cat > "$work/apply.c" <<'C'
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 
 octet_convert_f32_fn e4m3fn_convert;
 
 int main(void) {
     char line[4096];
+    long answered = 0;
     while (fgets(line, sizeof line, stdin)) {
         line[strcspn(line, "\r\n")] = 0;
         if (line[0] == '#' || line[0] == 0) { puts(line); continue; }
@@ -57,11 +63,15 @@ int main(void) {
         uint8_t code;
         e4m3fn_convert(&x, &code, 1);
         printf("%s %02X\n", line, code);
+#ifdef DIE_AFTER
+        if (++answered == DIE_AFTER) { fflush(stdout); raise(SIGKILL); }
+#endif
+        (void)answered;
     }
     return 0;
 }
 C
-"$CC" -O2 "${plant[@]}" -I "$root/Sources/COctetKernels/include" -o "$work/apply" \
+"$CC" -O2 "${plant[@]}" "${die[@]}" -I "$root/Sources/COctetKernels/include" -o "$work/apply" \
     "$work/apply.c" "$root/Examples/c-kernel/e4m3fn_convert.c"
 
 "$OCTET" gen --op convert --to float8_e4m3fn --rounding rne --overflow saturate "${gen_options[@]}" \

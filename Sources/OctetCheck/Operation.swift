@@ -131,8 +131,13 @@ public enum OctetOperation: Sendable {
             do { model = try AccumulatorModel.parse(name) } catch { throw VectorError(line: 0, message: "header accumulator: \(error.description)") }
             self = .dot(a: try format("a"), b: try format("b"), model: model, modelName: name, out: try format("output"), rounding: try mode(),
                         overflow: try policy(.ovfinf))
+        case "dot-i8":
+            guard header["a"] ?? "int8" == "int8", header["b"] ?? "int8" == "int8", header["output"] ?? "int32" == "int32" else {
+                throw VectorError(line: 0, message: "dot-i8 takes int8 × int8 into int32")
+            }
+            self = .dotI8
         case let other:
-            throw VectorError(line: 0, message: "unknown operation '\(other)' (decode, convert, mul, dot)")
+            throw VectorError(line: 0, message: "unknown operation '\(other)' (decode, convert, mul, dot, dot-i8)")
         }
     }
 

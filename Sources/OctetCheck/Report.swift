@@ -158,6 +158,8 @@ public enum CheckText {
     /// The JSON contract of `octet check --json` (Specs/vectors.md, "Checking a kernel").
     public static func json(_ report: CheckReport, spec: OctetOperation, kernel: KernelIdentity? = nil) -> String {
         var s = "{\"status\": \(q(report.status)), \"operation\": \(q(report.title)), "
+        // The operation's vector-header fields: what `octet merge` rebuilds the generators from.
+        s += "\"operation_fields\": [" + spec.headerFields.map { "[\(q($0.0)), \(q($0.1))]" }.joined(separator: ", ") + "], "
         if let k = kernel { s += "\"kernel\": {\"path\": \(q(k.path)), \"sha256\": \(q(k.sha256)), \"symbol\": \(q(k.symbol))}, " }
         s += "\"seed\": \(report.seed), \"budget\": \(report.budget), \"shard\": \(q(report.shard.description)), "
         s += "\"passed\": \(report.passed), \"failed\": \(report.failed), \"undefined\": \(report.undefined), "

@@ -19,26 +19,68 @@ public enum SpecGenerator {
         "fp8-int8-coverage": coverageTable,
     ]
 
-    /// Rewrites every generated block in `text`. Unknown block names are an error.
-    public static func regenerate(_ text: String) throws(CheckError) -> String {
-        var out = ""
-        var rest = Substring(text)
-        let open = "<!-- octet:generated ", close = "<!-- octet:end -->"
-        while let start = rest.range(of: open) {
-            out += rest[..<start.upperBound]
-            rest = rest[start.upperBound...]
-            guard let nameEnd = rest.range(of: " -->") else { throw .usage("unterminated generated marker") }
-            let name = String(rest[..<nameEnd.lowerBound])
-            guard let make = blocks[name] else { throw .usage("unknown generated block '\(name)'") }
-            guard let end = rest.range(of: close) else { throw .usage("block '\(name)' has no end marker") }
-            out += name + " -->\n" + make() + close
-            rest = rest[end.upperBound...]
+    /// The first line of the generated index: `octet spec` overwrites a README.md only when it
+    /// starts with this line.
+    public static let indexMarker = "<!-- octet:index — generated whole by `octet spec`; edits are lost -->"
+
+    /// How many generated blocks `text` holds (0: a file `octet spec` leaves alone), after
+    /// checking every marker as `regenerate` does.
+    public static func blockCount(_ text: String) throws(CheckError) -> Int {
+        try blocks(of: text).count
+    }
+
+    /// The generated blocks of `text` as (name, line range strictly between the markers).
+    /// A marker is a whole line `<!-- octet:generated NAME -->` or `<!-- octet:end -->`; they
+    /// must alternate, open first, every name must be known, and any other `<!-- octet` text is an
+    /// error, so a broken pair can never swallow the prose between two blocks.
+    static func blocks(of text: String) throws(CheckError) -> [(name: String, lines: Range<Int>)] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var found: [(String, Range<Int>)] = []
+        var open: (name: String, line: Int)?
+        for (n, raw) in lines.enumerated() {
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            guard line.contains("<!-- octet") else { continue }
+            let t = String(line).trimmingSpaces()
+            if t == "<!-- octet:end -->" {
+                guard let o = open else { throw .usage("line \(n + 1): end marker without an open block") }
+                found.append((o.name, o.line + 1 ..< n))
+                open = nil
+            } else if t.hasPrefix("<!-- octet:generated "), t.hasSuffix(" -->") {
+                let name = String(t.dropFirst("<!-- octet:generated ".count).dropLast(" -->".count))
+                if let o = open { throw .usage("line \(n + 1): block '\(name)' opens inside block '\(o.name)' (line \(o.line + 1) has no end marker)") }
+                guard blocks[name] != nil else { throw .usage("line \(n + 1): unknown generated block '\(name)' (known: \(blocks.keys.sorted().joined(separator: ", ")))") }
+                open = (name, n)
+            } else if t == indexMarker && n == 0 {
+                continue
+            } else {
+                throw .usage("line \(n + 1): unknown octet marker '\(t.prefix(80))' (markers are whole lines: <!-- octet:generated NAME --> and <!-- octet:end -->)")
+            }
         }
-        return out + rest
+        if let o = open { throw .usage("line \(o.line + 1): block '\(o.name)' has no end marker") }
+        return found
+    }
+
+    /// Rewrites every generated block in `text`, keeping every other line. Any marker error
+    /// (see `blocks(of:)`) is thrown before anything is produced.
+    public static func regenerate(_ text: String) throws(CheckError) -> String {
+        let found = try blocks(of: text)
+        guard !found.isEmpty else { return text }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var out: [Substring] = []
+        var next = 0
+        for (name, range) in found {
+            out += lines[next ..< range.lowerBound]
+            var body = blocks[name]!()
+            if body.hasSuffix("\n") { body.removeLast() }
+            out.append(Substring(body))
+            next = range.upperBound
+        }
+        out += lines[next...]
+        return out.joined(separator: "\n")
     }
 
     public static func index(files: [String]) -> String {
-        var s = "# Octet specification, version \(version)\n\n"
+        var s = indexMarker + "\n# Octet specification, version \(version)\n\n"
         s += "The normative definition of what Octet computes. Prose is written by hand; every table marked\n"
         s += "`octet:generated` is produced by `octet spec --out Specs/` from the library, and a test\n"
         s += "regenerates them and fails on any difference.\n\n"

@@ -117,49 +117,159 @@ public struct VectorVerifier {
         return s
     }
 
-    /// Verifies a whole text: the header, then every non-blank line. Stops reporting after
-    /// `maxErrors` reports (0: unlimited) but counts every line.
+    /// Verifies a whole text given as lines (without their line ends): `VectorStream` fed line
+    /// by line, then finished.
     public static func verify(lines: AnySequence<String>, maxErrors: Int) -> (Outcome, VectorError?) {
-        var headerFields: [(String, String)] = []
-        var verifier: VectorVerifier?
-        var outcome = Outcome()
-        var number = 0
+        var stream = VectorStream(maxErrors: maxErrors)
         for line in lines {
-            number += 1
-            let trimmed = line.drop(while: isFieldSeparator)
-            if trimmed.isEmpty { continue }
-            if trimmed.hasPrefix("#") {
-                let body = trimmed.dropFirst().drop(while: { $0 == " " })
-                if body.hasPrefix("octet-vectors") {
-                    // The format line opens a header; after cases it opens the next file of a
-                    // concatenation, whose header replaces the previous one.
-                    let version = body.dropFirst("octet-vectors".count).trimmingSpacesAndCR()
-                    guard version == "1" else {
-                        return (outcome, VectorError(line: number, message: "unsupported vector format '\(body.trimmingSpacesAndCR())' (this reader knows 'octet-vectors 1')"))
-                    }
-                    if verifier != nil { verifier = nil; headerFields = [] }
-                    continue
-                }
-                guard verifier == nil else { continue }   // other comments after the data are ignored
-                if let colon = body.firstIndex(of: ":") {
-                    headerFields.append((body[..<colon].trimmingSpacesAndCR(), body[body.index(after: colon)...].trimmingSpacesAndCR()))
-                }
-                continue
+            var l = line
+            if let e = l.withUTF8({ stream.feed($0) }) { return (stream.outcome, e) }
+        }
+        return (stream.outcome, stream.finish())
+    }
+}
+
+/// Verifies a vector stream line by line, in memory bounded by the longest line: one or more
+/// sections (a header from `# octet-vectors 1`, then cases), each of which must hold exactly the
+/// `# cases: N` its header declares, at least one. Failing cases are counted and reported (up to
+/// `maxErrors`, 0: all); anything that makes the evidence incomplete or unreadable is a fatal
+/// `VectorError` naming its line: a NUL or a byte that cannot occur in a vector line, invalid
+/// UTF-8 in a comment, a bad header, a missing or wrong case count.
+public struct VectorStream {
+    public let maxErrors: Int
+    public private(set) var outcome = VectorVerifier.Outcome()
+    /// Sections verified completely so far.
+    public private(set) var sections = 0
+    /// Whether every case of every section carried flags (so they were compared too).
+    public private(set) var flagsCompared = true
+    var number = 0
+    var headerFields: [(String, String)] = []
+    var headerStarted = false
+    var verifier: VectorVerifier?
+    var sectionCases = 0
+    var expectedCases = 0
+    /// Whether this section's cases carry flags, and the line that decided it (0: the header's
+    /// `columns`).
+    var flagsRule: (required: Bool, line: Int)?
+
+    public init(maxErrors: Int) { self.maxErrors = maxErrors }
+
+    /// Feeds one line (without its `\n`; a trailing CR is a blank). Returns a fatal error, after
+    /// which the stream must not be fed again.
+    public mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) -> VectorError? {
+        number += 1
+        var start = 0
+        while start < bytes.count && (bytes[start] == 0x20 || bytes[start] == 0x09 || bytes[start] == 0x0D) { start += 1 }
+        if let nul = bytes.firstIndex(of: 0) {
+            return VectorError(line: number, message: "NUL byte at column \(nul + 1) (vector files are text)")
+        }
+        if start == bytes.count { return nil }                      // blank line
+        if bytes[start] == UInt8(ascii: "#") {
+            guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self) else {
+                return VectorError(line: number, message: "invalid UTF-8 in a comment line")
             }
-            if verifier == nil {
-                do { verifier = try VectorVerifier(header: VectorHeader(headerFields)) } catch {
-                    return (outcome, VectorError(line: number, message: "before the first case: \(error.message)"))
+            return comment(Substring(text))
+        }
+        for (i, b) in bytes.enumerated() where !(0x20 ... 0x7E ~= b || b == 0x09 || b == 0x0D) {
+            return VectorError(line: number, message: "byte 0x\(String(b, radix: 16, uppercase: true)) at column \(i + 1) cannot occur in a case line (ASCII hex, digits, commas, flags)")
+        }
+        let line = String(decoding: bytes, as: UTF8.self)
+        if verifier == nil {
+            if let e = openSection() { return e }
+        }
+        let v = verifier!
+        sectionCases += 1
+        let fieldCount = line.split(whereSeparator: isFieldSeparator).count
+        let hasFlags = fieldCount == v.operandCount + 2
+        var report: String?
+        if fieldCount == v.operandCount + 1 || fieldCount == v.operandCount + 2 {
+            if let rule = flagsRule {
+                if rule.required != hasFlags {
+                    let why = rule.line == 0 ? "the header's columns say \(rule.required ? "there are flags" : "there are none")" : "line \(rule.line) \(rule.required ? "has them" : "has none")"
+                    report = "line \(number): flags \(hasFlags ? "given" : "missing") (\(why)): every case of a file carries flags or none does"
                 }
-            }
-            if let report = verifier!.check(line: String(line), number: number) {
-                outcome.failed += 1
-                if maxErrors == 0 || outcome.reports.count < maxErrors { outcome.reports.append(report) }
             } else {
-                outcome.passed += 1
+                flagsRule = (hasFlags, number)
             }
         }
-        if verifier == nil && headerFields.isEmpty { return (outcome, VectorError(line: number, message: "no header and no cases")) }
-        return (outcome, nil)
+        if report == nil { report = v.check(line: line, number: number) }
+        if let report {
+            outcome.failed += 1
+            if maxErrors == 0 || outcome.reports.count < maxErrors { outcome.reports.append(report) }
+        } else {
+            outcome.passed += 1
+        }
+        return nil
+    }
+
+    mutating func comment(_ trimmed: Substring) -> VectorError? {
+        let body = trimmed.dropFirst().drop(while: { $0 == " " })
+        if body.hasPrefix("octet-vectors") {
+            // The format line opens a header; after cases it opens the next section of a
+            // concatenation, whose header replaces the previous one.
+            let version = body.dropFirst("octet-vectors".count).trimmingSpacesAndCR()
+            guard version == "1" else {
+                return VectorError(line: number, message: "unsupported vector format '\(body.trimmingSpacesAndCR())' (this reader knows 'octet-vectors 1')")
+            }
+            if headerStarted, let e = closeSection(before: number) { return e }
+            headerStarted = true
+            return nil
+        }
+        guard verifier == nil else { return nil }   // other comments after the cases are ignored
+        if let colon = body.firstIndex(of: ":") {
+            headerStarted = true
+            headerFields.append((body[..<colon].trimmingSpacesAndCR(), body[body.index(after: colon)...].trimmingSpacesAndCR()))
+        }
+        return nil
+    }
+
+    /// Builds the section's verifier from its header, at its first case (or at its end when it
+    /// has none).
+    mutating func openSection() -> VectorError? {
+        let header = VectorHeader(headerFields)
+        do { verifier = try VectorVerifier(header: header) } catch {
+            return VectorError(line: number, message: "before the first case: \(error.message)")
+        }
+        guard let text = header["cases"] else {
+            return VectorError(line: number, message: "before the first case: header lacks '# cases: N' (the count that makes a cut stream detectable)")
+        }
+        guard let n = Int(text), n >= 1 else {
+            return VectorError(line: number, message: "before the first case: '# cases: \(text)' is not a count of at least 1")
+        }
+        expectedCases = n
+        if let columns = header["columns"] {
+            flagsRule = (columns.split(separator: " ").contains("flags"), 0)
+        }
+        return nil
+    }
+
+    /// Ends a section (at the next `# octet-vectors` line or at the end): its cases must number
+    /// exactly its `# cases`.
+    mutating func closeSection(before line: Int) -> VectorError? {
+        if verifier == nil {
+            if let e = openSection() { return e }
+        }
+        defer {
+            verifier = nil
+            headerFields = []
+            flagsRule = nil
+            sectionCases = 0
+        }
+        if sectionCases < expectedCases {
+            return VectorError(line: line, message: "truncated: \(sectionCases) of \(expectedCases) cases (the header's '# cases: \(expectedCases)')")
+        }
+        if sectionCases > expectedCases {
+            return VectorError(line: line, message: "\(sectionCases) cases, but the header says '# cases: \(expectedCases)'")
+        }
+        if flagsRule?.required != true { flagsCompared = false }
+        sections += 1
+        return nil
+    }
+
+    /// Ends the stream: the last section must be complete; a stream without any is an error.
+    public mutating func finish() -> VectorError? {
+        if !headerStarted { return VectorError(line: number, message: "no header and no cases") }
+        return closeSection(before: number + 1)
     }
 }
 

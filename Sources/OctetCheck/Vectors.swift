@@ -57,7 +57,7 @@ public enum VectorWriter {
     static func code(_ f: Format, _ c: Int) -> String { String(f.hex(c).dropFirst(2)) }
 
     public static func decodeTable(_ f: Format) -> (String, Int) {
-        var s = VectorHeader(OctetOperation.decode(f).headerFields + [("columns", "code value")]).text
+        var s = VectorHeader(OctetOperation.decode(f).headerFields + [("cases", "\(f.codeCount)"), ("columns", "code value")]).text
         for c in f.codes { s += "\(code(f, c)) \(f.value(ofCode: c))\n" }
         return (s, f.codeCount)
     }
@@ -80,8 +80,7 @@ public enum VectorWriter {
                                   srBits: Int = 4, seed: UInt64 = 1) -> (String, Int) {
         var fields = OctetOperation.convert(from: .binary32, to: f, rounding: rounding, overflow: overflow, srBits: rounding == .sr ? srBits : nil).headerFields
         fields.append(("generator", "boundaries"))
-        fields.append(("columns", rounding == .sr ? "input R result flags" : "input result flags"))
-        var s = VectorHeader(fields).text
+        var s = ""
         var rng = SplitMix64(seed: seed)
         var n = 0
         for u in inputs {
@@ -96,12 +95,13 @@ public enum VectorWriter {
             s += VectorSource.binary32.hex(UInt64(u)) + (rounding == .sr ? " \(r)" : "") + " \(code(f, e.code)) \(flagLetters(e.flags))\n"
             n += 1
         }
-        return (s, n)
+        fields.append(("cases", "\(n)"))
+        fields.append(("columns", rounding == .sr ? "input R result flags" : "input result flags"))
+        return (VectorHeader(fields).text + s, n)
     }
 
     public static func products(_ f: Format, rounding: RoundingMode = .rne, overflow: OverflowPolicy = .saturate) -> (String, Int) {
-        var s = VectorHeader(OctetOperation.mul(a: f, b: f, out: f, rounding: rounding, overflow: overflow).headerFields
-                             + [("generator", "exhaustive"), ("columns", "a b result flags")]).text
+        var s = ""
         var n = 0
         for x in f.codes {
             for y in f.codes {
@@ -110,14 +110,15 @@ public enum VectorWriter {
                 n += 1
             }
         }
-        return (s, n)
+        let header = VectorHeader(OctetOperation.mul(a: f, b: f, out: f, rounding: rounding, overflow: overflow).headerFields
+                                  + [("generator", "exhaustive"), ("cases", "\(n)"), ("columns", "a b result flags")])
+        return (header.text + s, n)
     }
 
     public static func dots(_ a: Format, _ b: Format, modelName: String, count: Int, maxLength: Int, seed: UInt64) -> (String, Int) {
         let model = try! AccumulatorModel.parse(modelName)
         let b32 = try! FormatRegistry.named("binary32")
-        var s = VectorHeader(OctetOperation.dot(a: a, b: b, model: model, modelName: modelName).headerFields
-                             + [("generator", "dot seed=\(seed)"), ("columns", "a-codes b-codes result flags")]).text
+        var s = ""
         var n = 0
         let gens = Generators.dot(a, b, budget: count, seed: seed).filter { $0.name != "long" }
         var i = 0
@@ -131,7 +132,9 @@ public enum VectorWriter {
             s += " \(code(b32, r.output.code)) \(flagLetters(r.output.flags))\n"
             n += 1
         }
-        return (s, n)
+        let header = VectorHeader(OctetOperation.dot(a: a, b: b, model: model, modelName: modelName).headerFields
+                                  + [("generator", "dot seed=\(seed)"), ("cases", "\(n)"), ("columns", "a-codes b-codes result flags")])
+        return (header.text + s, n)
     }
 
     /// The curated set: every decode table; conversion boundary sets for every format × mode ×

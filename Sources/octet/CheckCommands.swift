@@ -28,7 +28,8 @@ struct OperationOptions: ParsableArguments {
     @Option(help: "convert, mul: overflow policy.")
     var overflow: OverflowPolicy = .saturate
 
-    func spec() throws -> OctetOperation {
+    /// The operation; `randomBits` (gen only: the vector format carries R per case) allows sr.
+    func spec(randomBits: Int? = nil) throws -> OctetOperation {
         func fmt(_ name: String?, _ flag: String) throws -> Format {
             guard let name else { throw CheckError.usage("--op \(op.rawValue) needs --\(flag) FORMAT") }
             let f: Format
@@ -36,9 +37,16 @@ struct OperationOptions: ParsableArguments {
             guard f.bits <= 8 else { throw CheckError.usage("--\(flag) \(name): the kernel ABI passes one code per byte (formats of at most 8 bits)") }
             return f
         }
-        if rounding == .sr { throw CheckError.usage("sr needs random bits per element, which the kernel ABI does not pass") }
+        if rounding == .sr && (op != .convert || randomBits == nil) {
+            throw CheckError.usage(randomBits == nil && op == .convert
+                ? "sr needs random bits per element: `octet gen --rounding sr --random-bits N` writes them into the vector lines; the kernel ABI of check does not pass them"
+                : "sr is available for convert only")
+        }
+        if randomBits != nil && rounding != .sr { throw CheckError.usage("--random-bits is for --rounding sr") }
         switch op {
-        case .convert: return .convert(to: try fmt(to, "to"), rounding: rounding, overflow: overflow)
+        case .convert:
+            if rounding == .sr { return .convert(from: .binary32, to: try fmt(to, "to"), rounding: .sr, overflow: overflow, srBits: randomBits) }
+            return .convert(to: try fmt(to, "to"), rounding: rounding, overflow: overflow)
         case .mul: return .mul(a: try fmt(a, "a"), b: try fmt(b, "b"), out: try fmt(out, "out"), rounding: rounding, overflow: overflow)
         case .dot:
             guard let acc else { throw CheckError.usage("--op dot needs --acc MODEL") }
@@ -152,7 +160,9 @@ struct CheckCommand: ParsableCommand {
         } catch {
             throw CLIUsage("\(error)")
         }
-        if let b = budget, b < 0 { throw CLIUsage("--budget must be non-negative") }
+        if let b = budget, b < 1 { throw CLIUsage("--budget must be at least 1 (got \(b))") }
+        guard !kernel.isEmpty else { throw CLIUsage("--kernel is empty (give the path of a shared library)") }
+        guard !symbol.isEmpty else { throw CLIUsage("--symbol is empty") }
         if let m = maxFailures, m < 1 { throw CLIUsage("--max-failures must be at least 1") }
         guard timeout > 0, timeout <= 86_400 else { throw CLIUsage("--timeout must be between 0 and 86400 seconds") }
         guard let resolved = realpath(kernel, nil) else {
@@ -213,37 +223,59 @@ struct GenCommand: ParsableCommand {
         abstract: "Print operand lines for an operation (the TestFloat pipe: gen | program | verify).",
         discussion: """
         Prints a vector header (Specs/vectors.md) naming the operation, formats, rounding, overflow \
-        policy, accumulator and generator, then one line of operands per case: convert `INPUT` \
-        (binary32 bits in hex), mul `A B`, dot `A1,A2,… B1,B2,…`. A program appends its result \
-        (and optionally flags) to each line; `octet verify` checks them. dot-i8 is not available \
-        here (use check).
+        policy, accumulator, generator and the number of cases (`# cases: N`), then one line of \
+        operands per case: convert `INPUT` (binary32 bits in hex; with --rounding sr `INPUT R`, R \
+        the random integer of --random-bits bits), mul `A B`, dot `A1,A2,… B1,B2,…`. A program \
+        appends its result (and optionally flags, on every line or on none) to each line; \
+        `octet verify` checks them and fails when the stream holds fewer or more cases than the \
+        header says. dot-i8 is not available here (use check).
         """)
 
     @OptionGroup var operation: OperationOptions
-    @Option(help: "Number of cases.")
+    @Option(help: "Number of cases (at least 1).")
     var budget: Int?
     @Option(help: "Seed.")
     var seed: UInt64 = 1
     @Option(help: "Only shard I/N of the cases.")
     var shard: String = "0/1"
+    @Option(name: .customLong("random-bits"), help: "With --rounding sr: bits of the random integer R drawn per case (1…64).")
+    var randomBits: Int?
 
     func run() throws {
         let spec: OctetOperation
         let part: Shard
         do {
-            spec = try operation.spec()
+            if let n = randomBits, !(1 ... 64).contains(n) { throw CheckError.usage("--random-bits must be 1…64 (got \(n))") }
+            spec = try operation.spec(randomBits: randomBits)
             part = try Shard.parse(shard)
-        } catch { throw CLIError("\(error)") }
-        if case .dotI8 = spec { throw CLIError("gen does not produce dot-i8 lines; use `octet check --op dot-i8`") }
+        } catch { throw CLIUsage("\(error)") }
+        if let b = budget, b < 1 { throw CLIUsage("--budget must be at least 1 (got \(b))") }
+        if case .dotI8 = spec { throw CLIUsage("gen does not produce dot-i8 lines; use `octet check --op dot-i8`") }
+        let gens = Generators.all(for: spec, budget: budget ?? Generators.defaultBudget(spec), seed: seed)
+        var total = 0, offset = 0
+        for g in gens {
+            for i in 0 ..< g.count where part.contains(offset + i) { total += 1 }
+            offset += g.count
+        }
+        guard total > 0 else { throw CLIUsage("shard \(part) of \(offset) cases is empty (raise --budget or use fewer shards)") }
         var fields = spec.headerFields
         fields.append(("generator", "all seed=\(seed) shard=\(part)"))
+        fields.append(("cases", "\(total)"))
         print(VectorHeader(fields).text, terminator: "")
-        let gens = Generators.all(for: spec, budget: budget ?? Generators.defaultBudget(spec), seed: seed)
-        var offset = 0
+        var srBits: Int?
+        if case .convert(_, _, _, _, let n) = spec { srBits = n }
+        offset = 0
         var out = ""
         for g in gens {
             for i in 0 ..< g.count where part.contains(offset + i) {
-                out += spec.operandFields(g.caseAt(i)) + "\n"
+                out += spec.operandFields(g.caseAt(i))
+                if let n = srBits {
+                    // R depends only on the seed and the case's global index (the same in every sharding).
+                    var rng = SplitMix64(seed: seed ^ (0x5352_0000_0000_0000 &+ UInt64(offset + i)))
+                    let r = n == 64 ? rng.next() : rng.next() & ((1 << UInt64(n)) - 1)
+                    out += " \(r)"
+                }
+                out += "\n"
                 if out.utf8.count > 1 << 16 { print(out, terminator: ""); out = "" }
             }
             offset += g.count
@@ -256,34 +288,55 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check result lines (a vector header, then operands and result per line) against the reference.",
-        discussion: "Reads FILE, or standard input. Reports every mismatch with its line number (up to --max-errors) and ends with `N passed, M failed`. Exit 1 when any case failed or a line was malformed.")
+        discussion: """
+        Reads FILE, or standard input, line by line. Reports every mismatch with its line number \
+        (up to --max-errors) and ends with `N passed, M failed`. A stream may concatenate several \
+        files, each opening with `# octet-vectors 1`. The evidence must be complete: each \
+        header's `# cases: N` must equal the cases that follow (a cut stream fails with \
+        `truncated: K of N cases`), a stream without cases fails, and a NUL or any byte that \
+        cannot occur in a vector line stops with its line. Flags are on every case of a file or \
+        on none (required when the header's columns name them). Exit 0 only when every case \
+        passed; 1 for a mismatch, a malformed line or incomplete evidence; 2 for usage errors.
+        """)
 
     @Argument(help: "Vector file (default: standard input).")
     var file: String?
-    @Option(name: .customLong("max-errors"), help: "Stop reporting after N mismatches (0: all).")
+    @Option(name: .customLong("max-errors"), help: "Stop reporting after N mismatches (0: all); every case is still counted.")
     var maxErrors: Int = 20
 
     func run() throws {
-        var lines: [String] = []
+        guard maxErrors >= 0 else { throw CLIUsage("--max-errors must be 0 (report all) or more (got \(maxErrors))") }
+        let name = file.map { "'\($0)'" } ?? "standard input"
+        let fp: UnsafeMutablePointer<FILE>
         if let file {
-            guard let fp = fopen(file, "r") else { throw CLIError("cannot open '\(file)'") }
-            defer { fclose(fp) }
-            var buffer: UnsafeMutablePointer<CChar>?
-            var cap = 0
-            while getline(&buffer, &cap, fp) > 0 {
-                var s = String(cString: buffer!)
-                if s.hasSuffix("\n") { s.removeLast() }
-                lines.append(s)
-            }
-            free(buffer)
+            guard let f = fopen(file, "r") else { throw CLIError("cannot open '\(file)': \(String(cString: strerror(errno)))") }
+            fp = f
         } else {
-            while let l = readLine() { lines.append(l) }
+            guard let f = fdopen(0, "r") else { throw CLIError("cannot read standard input") }
+            fp = f
         }
-        let (outcome, error) = VectorVerifier.verify(lines: AnySequence(lines), maxErrors: maxErrors)
-        for r in outcome.reports { print(r) }
-        if let error { throw CLIError(error.description) }
-        print("\(outcome.passed) passed, \(outcome.failed) failed")
-        if outcome.failed > 0 { throw ExitCode(1) }
+        defer { if file != nil { fclose(fp) } }
+        var stream = VectorStream(maxErrors: maxErrors)
+        var fatal: VectorError?
+        var printed = 0
+        var buffer: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(buffer) }
+        while true {
+            let n = getline(&buffer, &capacity, fp)
+            if n < 0 { break }
+            let length = n > 0 && buffer![n - 1] == 0x0A ? n - 1 : n
+            fatal = buffer!.withMemoryRebound(to: UInt8.self, capacity: n) { stream.feed(UnsafeBufferPointer(start: $0, count: length)) }
+            while printed < stream.outcome.reports.count { print(stream.outcome.reports[printed]); printed += 1 }
+            if fatal != nil { break }
+        }
+        if fatal == nil && ferror(fp) != 0 { throw CLIError("cannot read \(name): \(String(cString: strerror(errno)))") }
+        if fatal == nil { fatal = stream.finish() }
+        let summary = "\(stream.outcome.passed) passed, \(stream.outcome.failed) failed"
+        if let fatal { throw CLIError("\(name), \(fatal) (\(summary) before it)") }
+        if !stream.flagsCompared && stream.outcome.failed == 0 { print("(no flags given: only the result codes were compared)") }
+        print(summary)
+        if stream.outcome.failed > 0 { throw ExitCode(1) }
     }
 }
 
@@ -291,7 +344,20 @@ struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
         abstract: "Merge `octet check --json` results of shards into one summary.",
-        discussion: "Reads JSON result lines from the files (or standard input), sums cases per generator, passed, failed and undefined, sums the mismatch signatures and recomputes the classes over all shards (so they equal those of one whole run), reports any shard's kernel defect, and says whether the shards cover 0…N−1 of one N. Exit 1 when any shard failed or shards are missing.")
+        discussion: """
+        Reads one `octet check --json` result per file (or one per line of standard input), and \
+        sums cases per generator, passed, failed and undefined, sums the mismatch signatures and \
+        recomputes the classes over all shards (so they equal those of one whole run), reports any \
+        shard's kernel defect, and says whether the shards cover 0…N−1 of one N.
+
+        Refused, naming the file (or line) and merging nothing: results of different kernels \
+        (library SHA-256 or symbol), operations, seeds, budgets or shard counts; a shard given \
+        twice; negative counts; counts that do not add up (passed + failed + undefined against \
+        the generators' cases, failures against the generators' and the signatures'); generator \
+        lists or case counts other than those the operation, budget and seed give the shard; a \
+        status that contradicts the counts, or a counterexample with 0 failed. Exit 0 only when \
+        the shards are complete and every one passed; 1 otherwise, or for a refused result.
+        """)
 
     @Argument(help: "Files with one JSON result each (default: standard input, one per line).")
     var files: [String] = []
@@ -299,22 +365,38 @@ struct MergeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        var texts: [String] = []
-        if files.isEmpty { while let l = readLine() { if !l.isEmpty { texts.append(l) } } }
-        for f in files {
-            guard let fp = fopen(f, "r") else { throw CLIError("cannot open '\(f)'") }
+        // (where, text): a file's name, or standard input's line.
+        var texts: [(String, String)] = []
+        func readLines(_ fp: UnsafeMutablePointer<FILE>, _ name: String, _ perLine: Bool) throws {
             var buffer: UnsafeMutablePointer<CChar>?
             var cap = 0
+            var line = 0
+            defer { free(buffer) }
             while getline(&buffer, &cap, fp) > 0 {
+                line += 1
                 let s = String(cString: buffer!).trimmingCharacters()
-                if !s.isEmpty { texts.append(s) }
+                if !s.isEmpty { texts.append((perLine ? "\(name), line \(line)" : name, s)) }
             }
-            free(buffer)
-            fclose(fp)
+            if ferror(fp) != 0 { throw CLIError("cannot read \(name): \(String(cString: strerror(errno)))") }
         }
-        var merged = ShardMerge()
-        for (i, t) in texts.enumerated() {
-            do { try merged.add(t) } catch { throw CLIError("result \(i + 1): \(error)") }
+        if files.isEmpty {
+            guard let fp = fdopen(0, "r") else { throw CLIError("cannot read standard input") }
+            try readLines(fp, "standard input", true)
+        }
+        for f in files {
+            guard let fp = fopen(f, "r") else { throw CLIError("cannot open '\(f)': \(String(cString: strerror(errno)))") }
+            defer { fclose(fp) }
+            let before = texts.count
+            try readLines(fp, "'\(f)'", false)
+            if texts.count > before + 1 {
+                throw CLIError("'\(f)' holds \(texts.count - before) results; give one `octet check --json` result per file (or several lines on standard input)")
+            }
+            if texts.count == before { throw CLIError("'\(f)' is empty") }
+        }
+        if texts.isEmpty { throw CLIError("no results to merge") }
+        var merged = ShardMerge(requireKernel: true)
+        for (place, t) in texts {
+            do { try merged.add(t) } catch { throw CLIError("\(place): \(error) (nothing merged)") }
         }
         print(json ? merged.json : merged.summary)
         if !merged.ok { throw ExitCode(1) }

@@ -46,6 +46,78 @@ import Testing
 
     @Test func theIndexCarriesAVersion() throws {
         let index = try String(contentsOf: Self.specsFolder.appendingPathComponent("README.md"), encoding: .utf8)
-        #expect(index.hasPrefix("# Octet specification, version "))
+        let lines = index.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("<!-- octet:index") == true)
+        #expect(lines.dropFirst().first?.hasPrefix("# Octet specification, version ") == true)
+    }
+
+    /// Every file of the folder, by name, with its bytes (to prove a refused run changed nothing).
+    func snapshot(_ dir: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for n in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            out[n] = try Data(contentsOf: dir.appendingPathComponent(n))
+        }
+        return out
+    }
+
+    /// A broken marker pair in one file (the end of the first block deleted, so a greedy reader
+    /// would run to the next block's end and drop the prose between) refuses the whole run:
+    /// exit 1, the file and line named, nothing written anywhere.
+    @Test(arguments: ["missing end", "stray end", "unknown block", "unknown marker", "nested"])
+    func brokenMarkersChangeNothing(_ fault: String) throws {
+        let dir = try copyOfSpecs()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("rounding.md")
+        var lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+        let end = try #require(lines.firstIndex(of: "<!-- octet:end -->"))
+        let open = try #require(lines.firstIndex { $0.hasPrefix("<!-- octet:generated ") })
+        switch fault {
+        case "missing end": lines.remove(at: end)
+        case "stray end": lines.insert("<!-- octet:end -->", at: open)
+        case "unknown block": lines[open] = "<!-- octet:generated no-such-table -->"
+        case "unknown marker": lines.insert("<!-- octet:generate rounding-examples -->", at: 0)
+        default: lines.insert(lines[open], at: open + 1)
+        }
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        // make another file out of date too: it must not be rewritten either
+        let formats = dir.appendingPathComponent("formats.md")
+        let edited = try String(contentsOf: formats, encoding: .utf8).replacingOccurrences(of: "| `float8_e4m3fn` |", with: "| `float8_e4m3fn` | edited |")
+        try edited.write(to: formats, atomically: true, encoding: .utf8)
+        let before = try snapshot(dir)
+        let r = try OctetBinary.run(["spec", "--out", dir.path])
+        #expect(r.status == 1, "\(fault): \(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("rounding.md") && r.stderr.contains("line ") && r.stderr.contains("nothing written"), "\(r.stderr)")
+        #expect(try snapshot(dir) == before, "\(fault): a refused run changed files")
+    }
+
+    /// A README.md that `octet spec` did not write is never overwritten; a folder without any
+    /// generated block is not a specification folder; `--out ""` is a usage error.
+    @Test func foreignFilesAreNeverOverwritten() throws {
+        let dir = try copyOfSpecs()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let readme = dir.appendingPathComponent("README.md")
+        try "# My notes\n\nhand-written\n".write(to: readme, atomically: true, encoding: .utf8)
+        let before = try snapshot(dir)
+        let r = try OctetBinary.run(["spec", "--out", dir.path])
+        #expect(r.status == 1 && r.stderr.contains("was not written by `octet spec`"), "\(r.stderr)")
+        #expect(try snapshot(dir) == before)
+
+        let plain = FileManager.default.temporaryDirectory.appendingPathComponent("octet-plain-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: plain, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: plain) }
+        try "# notes\n".write(to: plain.appendingPathComponent("notes.md"), atomically: true, encoding: .utf8)
+        let p = try OctetBinary.run(["spec", "--out", plain.path])
+        #expect(p.status == 1 && p.stderr.contains("not a specification folder"), "\(p.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: plain.path) == ["notes.md"])
+        #expect(try OctetBinary.run(["spec", "--out", ""]).status == 2)
+
+        // files without markers are left alone, byte for byte, in a regenerated folder
+        let ok = try copyOfSpecs()
+        defer { try? FileManager.default.removeItem(at: ok) }
+        let loose = ok.appendingPathComponent("zz-notes.md")
+        try "no markers here\n".write(to: loose, atomically: true, encoding: .utf8)
+        let g = try OctetBinary.run(["spec", "--out", ok.path])
+        #expect(g.status == 0, "\(g.stderr)")
+        #expect(try String(contentsOf: loose, encoding: .utf8) == "no markers here\n")
     }
 }

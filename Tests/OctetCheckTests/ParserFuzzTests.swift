@@ -19,6 +19,13 @@ enum Fuzz {
 
     enum Op: CaseIterable { case decode, convert, convertSR, mul, dot }
 
+    /// The header of a file of `cases` case lines (`# cases` is its second line).
+    static func header(_ op: Op, cases: Int) -> [String] {
+        var h = header(op)
+        h.insert("# cases: \(cases)", at: 1)
+        return h
+    }
+
     static func header(_ op: Op) -> [String] {
         switch op {
         case .decode: return ["# octet-vectors 1", "# operation: decode", "# format: float8_e4m3fn", "# columns: code value"]
@@ -191,14 +198,15 @@ enum Fuzz {
         let lines: [String]
         let bad: [Int]        // 1-based line numbers that must be reported
         let good: Int         // lines that must pass
+        var goodLines: [Int] = []
     }
 
     /// A file: header, then valid lines, malformed lines, blanks and comments, in random order.
     static func file(seed: UInt64) -> Sample {
         var rng = SplitMix64(seed: seed)
         let op = pick(Op.allCases, &rng)
-        var lines = header(op)
-        var bad: [Int] = [], good = 0
+        var lines = header(op, cases: 0)
+        var bad: [Int] = [], good = 0, goodLines: [Int] = []
         for _ in 0 ..< 1 + int(30, &rng) {
             switch int(10, &rng) {
             case 0: lines.append(pick(["", " ", "\t", "  \t ", "\r"], &rng))
@@ -206,24 +214,40 @@ enum Fuzz {
             case 2, 3, 4:
                 lines.append(validFields(op, &rng).joined(separator: rng.next() % 4 == 0 ? "\t" : " "))
                 good += 1
+                goodLines.append(lines.count)
             default:
                 lines.append(malformed(op, &rng))
                 bad.append(lines.count)
             }
         }
-        return Sample(lines: lines, bad: bad, good: good)
+        if good + bad.count == 0 {   // a file needs a case (a stream without any fails as a whole)
+            lines.append(validFields(op, &rng).joined(separator: " "))
+            good += 1
+            goodLines.append(lines.count)
+        }
+        lines[1] = "# cases: \(good + bad.count)"
+        return Sample(lines: lines, bad: bad, good: good, goodLines: goodLines)
     }
 
     static func check(seed: UInt64) {
         let s = file(seed: seed)
         let (outcome, error) = VectorVerifier.verify(lines: AnySequence(s.lines), maxErrors: 0)
-        #expect(error == nil, "seed \(seed): \(error?.description ?? "")")
+        // A byte that cannot occur in a case line (non-ASCII) stops the run at its line; the
+        // lines before it are counted and reported as usual. (Comment lines may hold UTF-8.)
+        let fatal = s.lines.indices.first { i in !s.lines[i].hasPrefix("#") && s.lines[i].utf8.contains { $0 >= 0x80 } }.map { $0 + 1 }
+        let bad = s.bad.filter { fatal == nil || $0 < fatal! }
+        let good = s.goodLines.filter { fatal == nil || $0 < fatal! }.count
+        if let fatal {
+            #expect(error?.line == fatal && error?.message.contains("cannot occur in a case line") == true, "seed \(seed): \(String(describing: error))")
+        } else {
+            #expect(error == nil, "seed \(seed): \(error?.description ?? "")")
+        }
         let reported = outcome.reports.map { r -> Int in
             guard r.hasPrefix("line "), let n = Int(r.dropFirst(5).prefix { $0 != ":" }) else { return -1 }
             return n
         }
-        #expect(reported == s.bad, "seed \(seed): reported lines \(reported), malformed lines \(s.bad)\n\(outcome.reports.joined(separator: "\n"))\n---\n\(s.lines.joined(separator: "\n"))")
-        #expect(outcome.failed == s.bad.count && outcome.passed == s.good, "seed \(seed)")
+        #expect(reported == bad, "seed \(seed): reported lines \(reported), malformed lines \(bad)\n\(outcome.reports.joined(separator: "\n"))\n---\n\(s.lines.joined(separator: "\n"))")
+        #expect(outcome.failed == bad.count && outcome.passed == good, "seed \(seed)")
     }
 }
 
@@ -292,11 +316,12 @@ struct VectorParserFuzzTests {
 
     /// `--max-errors`: reports stop, counting does not.
     @Test func maxErrorsCapsReportsOnly() {
-        var lines = Fuzz.header(.mul)
+        var lines = Fuzz.header(.mul, cases: 50)
         for _ in 0 ..< 50 { lines.append("38 38 00 ....") }   // 1·1 is 1 (0x38), not 0
-        let (outcome, _) = VectorVerifier.verify(lines: AnySequence(lines), maxErrors: 7)
+        let (outcome, error) = VectorVerifier.verify(lines: AnySequence(lines), maxErrors: 7)
+        #expect(error == nil)
         #expect(outcome.failed == 50 && outcome.reports.count == 7)
-        #expect(outcome.reports.first?.hasPrefix("line \(Fuzz.header(.mul).count + 1): ") == true)
+        #expect(outcome.reports.first?.hasPrefix("line \(Fuzz.header(.mul).count + 2): ") == true)
     }
 }
 
@@ -354,14 +379,15 @@ struct ValueParserFuzzTests {
     /// Through a decode vector file: a malformed value column is an error of its line; another
     /// spelling of the right value passes.
     @Test func valuesInDecodeLines() {
-        var lines = Fuzz.header(.decode)
+        var lines = Fuzz.header(.decode, cases: 0)
         var bad: [Int] = []
-        for (i, s) in Fuzz.badValues.enumerated() where !s.isEmpty && !s.contains(" ") && !s.contains("\u{00A0}") {
+        for (i, s) in Fuzz.badValues.enumerated() where !s.isEmpty && !s.contains(" ") && s.allSatisfy(\.isASCII) {
             lines.append("\(Fuzz.hex(i % 256, 2)) \(s)")
             bad.append(lines.count)
             lines.append("38 1")                                   // valid, between the bad ones
         }
         lines += ["30 0.5", "30 1/2", "30 0x1p-1", "30 0x.8p0", "80 -0", "7F nan", "FF nan", "FF -nan", "01 0x1p-9", "01 1/512", "01 0.001953125"]
+        lines[1] = "# cases: \(lines.count - Fuzz.header(.decode, cases: 0).count)"
         let (outcome, error) = VectorVerifier.verify(lines: AnySequence(lines), maxErrors: 0)
         #expect(error == nil)
         let reported = outcome.reports.compactMap { r in Int(r.dropFirst(5).prefix { $0 != ":" }) }
@@ -369,7 +395,7 @@ struct ValueParserFuzzTests {
         #expect(outcome.reports.allSatisfy { $0.contains("malformed value") }, "\(outcome.reports.prefix(3))")
         #expect(outcome.passed == bad.count + 11)
         // a well-formed but wrong value is a mismatch, not a parse error
-        let (o2, _) = VectorVerifier.verify(lines: AnySequence(Fuzz.header(.decode) + ["80 0", "30 0.25"]), maxErrors: 0)
+        let (o2, _) = VectorVerifier.verify(lines: AnySequence(Fuzz.header(.decode, cases: 2) + ["80 0", "30 0.25"]), maxErrors: 0)
         #expect(o2.failed == 2 && o2.reports.allSatisfy { $0.contains("expected:") })
     }
 }
