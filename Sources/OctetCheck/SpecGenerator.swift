@@ -92,7 +92,7 @@ public enum SpecGenerator {
             "quantization.md": "affine INT and FP quantizers, ONNX/PyTorch arithmetic, FP8 → INT8",
             "vectors.md": "the golden-vector file format and the curated set",
             "hardware.md": "the gate-count model and the paper reproduction",
-            "peers.md": "conformance of ml_dtypes, gfloat, ONNX and PyTorch against Octet",
+            "peers.md": "conformance of ml_dtypes, gfloat, ONNX, PyTorch and CUDA 12.9 host code against Octet, and the peer bugs found",
         ]
         for f in files.sorted() where f != "README.md" {
             s += "- [`\(f)`](\(f)) — \(titles[f] ?? "")\n"
