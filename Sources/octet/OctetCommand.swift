@@ -45,7 +45,7 @@ struct OctetCommand: ParsableCommand {
         (standard output or a file: a full disk, a closed pipe); 2 a usage error (an unknown \
         option, format or model, an invalid option value, options that do not go together).
         """,
-        subcommands: [FormatsCommand.self, DecodeCommand.self, EncodeCommand.self, DescribeCommand.self, MACCommand.self, KulischCommand.self, AccumulationErrorCommand.self, QuantizeCommand.self, MXCommand.self, AreaCommand.self, AccuracyCommand.self,
+        subcommands: [FormatsCommand.self, DecodeCommand.self, EncodeCommand.self, DescribeCommand.self, MACCommand.self, KulischCommand.self, AccumulationErrorCommand.self, QuantizeCommand.self, MXCommand.self, BlocksCommand.self, AreaCommand.self, AccuracyCommand.self,
                       CheckCommand.self, GenCommand.self, VerifyCommand.self, VectorsCommand.self, MergeCommand.self, BenchCommand.self, SpecCommand.self]
     )
 }
