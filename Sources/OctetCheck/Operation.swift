@@ -23,6 +23,8 @@ public enum OctetOperation: Sendable {
     case dot(a: Format, b: Format, model: AccumulatorModel, modelName: String, out: Format, rounding: RoundingMode, overflow: OverflowPolicy)
     /// Σ a_i·b_i of INT8 vectors, exact, as int32.
     case dotI8
+    /// A vector (one tensor row) → its block scales and element codes (vector files only).
+    case blockQuantize(BlockScheme)
 
     static let binary32 = try! FormatRegistry.named("binary32")
     static let int8 = try! FormatRegistry.named("int8")
@@ -41,7 +43,7 @@ public enum OctetOperation: Sendable {
     /// conversions from other inputs or with sr, dots into other than binary32 rne).
     public var abiKind: CheckOperationKind? {
         switch self {
-        case .decode: return nil
+        case .decode, .blockQuantize: return nil
         case .convert(let src, _, let r, _, _): return src == .binary32 && r != .sr ? .convert : nil
         case .mul(let a, let b, let out, _, _): return a.bits <= 8 && b.bits <= 8 && out.bits <= 8 ? .mul : nil
         case .dot(_, _, _, _, let out, let r, let o): return out.name == "binary32" && r == .rne && o == .ovfinf ? .dot : nil
@@ -65,6 +67,7 @@ public enum OctetOperation: Sendable {
             let tail = r == .rne && o == .ovfinf ? "" : ", \(r.rawValue), \(o.rawValue)"
             return "dot \(a.name) x \(b.name), accumulator \(m), result \(out.name)\(tail)"
         case .dotI8: return "dot int8 x int8, exact int32"
+        case .blockQuantize(let s): return "blocks quantize \(s.name)"
         }
     }
 
@@ -85,6 +88,8 @@ public enum OctetOperation: Sendable {
             return [("operation", "dot"), ("a", a.name), ("b", b.name), ("accumulator", name), ("output", out.name), ("rounding", r.rawValue), ("overflow", o.rawValue)]
         case .dotI8:
             return [("operation", "dot-i8"), ("a", "int8"), ("b", "int8"), ("output", "int32")]
+        case .blockQuantize(let s):
+            return [("operation", "blocks-quantize"), ("scheme", s.name)]
         }
     }
 
@@ -131,6 +136,9 @@ public enum OctetOperation: Sendable {
             do { model = try AccumulatorModel.parse(name) } catch { throw VectorError(line: 0, message: "header accumulator: \(error.description)") }
             self = .dot(a: try format("a"), b: try format("b"), model: model, modelName: name, out: try format("output"), rounding: try mode(),
                         overflow: try policy(.ovfinf))
+        case "blocks-quantize":
+            let name = try need("scheme")
+            do { self = .blockQuantize(try BlockSchemes.named(name)) } catch { throw VectorError(line: 0, message: "header scheme: \(error.description)") }
         case "dot-i8":
             guard header["a"] ?? "int8" == "int8", header["b"] ?? "int8" == "int8", header["output"] ?? "int32" == "int32" else {
                 throw VectorError(line: 0, message: "dot-i8 takes int8 × int8 into int32")
@@ -144,7 +152,7 @@ public enum OctetOperation: Sendable {
     /// Operand fields before the result on each line.
     public var operandCount: Int {
         switch self {
-        case .decode: return 1
+        case .decode, .blockQuantize: return 1
         case .convert(_, _, let r, _, _): return r == .sr ? 2 : 1
         case .mul, .dot, .dotI8: return 2
         }

@@ -17,6 +17,8 @@ public enum SpecGenerator {
         "kulisch-widths": kulischWidths,
         "mx-scale-examples": mxScaleExamples,
         "fp8-int8-coverage": coverageTable,
+        "block-schemes": blockSchemes,
+        "block-examples": blockExamples,
     ]
 
     /// The first line of the generated index: `octet spec` overwrites a README.md only when it
@@ -91,6 +93,7 @@ public enum SpecGenerator {
             "mx.md": "OCP MX blocks: scale rules, element quantization, block dot product",
             "quantization.md": "affine INT and FP quantizers, ONNX/PyTorch arithmetic, FP8 → INT8",
             "vectors.md": "the golden-vector file format and the curated set",
+            "blocks.md": "block-scaled tensors: NVFP4, MX, FP8 block scaling, group-wise INT4/INT8; exact definitions and worked examples",
             "hardware.md": "the gate-count model and the paper reproduction",
             "peers.md": "conformance of ml_dtypes, gfloat, ONNX, PyTorch and CUDA 12.9 host code against Octet, and the peer bugs found",
         ]
@@ -98,6 +101,54 @@ public enum SpecGenerator {
             s += "- [`\(f)`](\(f)) — \(titles[f] ?? "")\n"
         }
         return s
+    }
+
+    static func blockSchemes() -> String {
+        table(["scheme", "element", "block", "scale", "tensor scale", "zero point", "packing (4-bit)"], BlockSchemes.all.map { s in
+            var scale = "`\(s.scaleFormat.name)`", tensor = "–", zero = "–"
+            switch s.scaling {
+            case .mx(let r): scale += " (rule \(r.rawValue))"
+            case .e4m3(let t): scale += " = E4M3(amax/(6·s_t))"; if t { tensor = "binary32 fl32(amax/2688)" }
+            case .float32: scale += " fl32(amax/448)"
+            case .integer(let z):
+                scale += z == .symmetric ? " fl32(amax/qmax)" : " fl32((hi−lo)/(qmax−qmin))"
+                if z == .integer { zero = "`\(s.element.name)` RNE(−lo/s)" } else if z == .float { zero = "binary32 fl32(−lo/s)" }
+            }
+            return ["`\(s.name)`", s.mxInt8 ? "MXINT8 (int8 · 2^-6)" : "`\(s.element.name)`", "\(s.blockRows)×\(s.blockCols)", scale, tensor, zero,
+                    s.element.bits == 4 ? s.packing.rawValue : "–"]
+        })
+    }
+
+    /// Small tensors quantized by the library: the values, scales and codes of Specs/blocks.md §4.
+    static func blockExamples() -> String {
+        func v(_ xs: [String]) -> [ExactValue] { xs.map { try! ValueParser.parse($0) } }
+        let cases: [(String, [[String]])] = [
+            ("nvfp4", [["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "-100"]]),
+            ("nvfp4_1level", [["0.1", "-0.25", "0.3", "-0"]]),
+            ("mxfp4", [["0.1", "-0.25", "0.3", "6.5"]]),
+            ("mxfp8_e4m3", [["1", "300", "-0.001", "1e-9"]]),
+            ("fp8_1x128", [["1", "2", "-3", "0"]]),
+            ("fp8_1x128_pow2", [["1", "2", "-3", "0"]]),
+            ("int4_g128", [["1", "2", "3", "-4"]]),
+            ("int4_g128_asym", [["1", "2", "3", "-4"]]),
+            ("int4_g128_asymf", [["1", "2", "3", "-4"]]),
+        ]
+        var rows: [[String]] = []
+        for (name, tensor) in cases {
+            let s = try! BlockSchemes.named(name)
+            let t = try! s.quantize(tensor.map(v))
+            let sf = s.scaleFormat
+            var scales = t.rowScales(0).map { "\(sf.hex($0)) = \(sf.value(ofCode: $0))" }.joined(separator: "; ")
+            if let ts = t.tensorScale { scales = "s_t \(BlockScheme.tensorScaleFormat.hex(Int(ts))) = \(BlockScheme.tensorScaleFormat.value(ofCode: Int(ts))); " + scales }
+            if let z = t.rowZeroPoints(0) {
+                let zf: Format
+                if case .integer(.float) = s.scaling { zf = sf } else { zf = s.element }
+                scales += "; z " + z.map { "\(zf.hex($0)) = \(zf.value(ofCode: $0))" }.joined(separator: "; ")
+            }
+            rows.append(["`\(name)`", tensor[0].joined(separator: ", "), scales, t.codes[0].map { s.element.hex($0) }.joined(separator: " "),
+                         t.dequantize()[0].map(\.description).joined(separator: ", ")])
+        }
+        return table(["scheme", "values", "scales", "codes", "dequantized (exact)"], rows)
     }
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {

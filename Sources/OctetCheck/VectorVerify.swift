@@ -100,6 +100,18 @@ public struct VectorVerifier {
                 return compare(number, "dot of \(xs.count) pairs (exact \(r.exact.exactValue))", out, observed, r.output, givenFlags)
             case .dotI8:
                 return "line \(number): dot-i8 has no vector lines"
+            case .blockQuantize(let scheme):
+                var xs: [ExactValue] = []
+                for t in fields[0].split(separator: ",", omittingEmptySubsequences: false) {
+                    do { xs.append(try ValueParser.parse(String(t))) } catch { throw VectorError(line: number, message: "malformed value: \(error.description)") }
+                }
+                let t: BlockTensor
+                do { t = try scheme.quantize([xs]) } catch { return "line \(number): no result: \(error.description)" }
+                let expected = VectorWriter.blockResult(t)
+                guard let given = VectorWriter.parseBlockResult(String(resultField)) else {
+                    throw VectorError(line: number, message: "malformed block result '\(resultField)' (hex lists separated by '/')")
+                }
+                return given == VectorWriter.parseBlockResult(expected)! ? nil : "line \(number): \(xs.count) values => \(resultField)  expected: \(expected)"
             }
         } catch {
             return (error as? VectorError)?.description ?? "line \(number): \(error)"

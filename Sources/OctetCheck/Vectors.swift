@@ -137,6 +137,72 @@ public enum VectorWriter {
         return (header.text + s, n)
     }
 
+    /// The result field of a one-row block tensor: `[T/]S1,S2,…[/Z1,…]/C1,C2,…`: the tensor scale
+    /// (two-level schemes), the block scales, the zero points (asymmetric groups), the element
+    /// codes, each in hex without a prefix (Specs/vectors.md §3).
+    public static func blockResult(_ t: BlockTensor) -> String {
+        let s = t.scheme
+        var parts: [String] = []
+        if let ts = t.tensorScale { parts.append(code(BlockScheme.tensorScaleFormat, Int(ts))) }
+        parts.append(t.rowScales(0).map { code(s.scaleFormat, $0) }.joined(separator: ","))
+        if let z = t.rowZeroPoints(0) {
+            let zf: Format
+            if case .integer(.float) = s.scaling { zf = s.scaleFormat } else { zf = s.element }
+            parts.append(z.map { code(zf, $0) }.joined(separator: ","))
+        }
+        parts.append(t.codes[0].map { code(s.element, $0) }.joined(separator: ","))
+        return parts.joined(separator: "/")
+    }
+
+    /// The numbers of a block result field, per segment (nil when malformed).
+    public static func parseBlockResult(_ text: String) -> [[UInt64]]? {
+        var out: [[UInt64]] = []
+        for seg in text.split(separator: "/", omittingEmptySubsequences: false) {
+            var list: [UInt64] = []
+            for t in seg.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let v = VectorVerifier.hexInt(t) else { return nil }
+                list.append(v)
+            }
+            out.append(list)
+        }
+        return out
+    }
+
+    /// Block-quantization cases of every registered scheme: one-row tensors of binary32-exact
+    /// values (k/16 · 2^j) whose lengths cross the block size, plus zero, signed-zero and
+    /// saturating rows. Columns `values result`.
+    public static func blockQuantizations(_ scheme: BlockScheme, seed: UInt64 = 1) -> (String, Int) {
+        var rng = SplitMix64(seed: seed)
+        let k = scheme.blockCols
+        var lengths = [1, 2, k - 1, k, k + 1, 2 * k + 3].filter { $0 >= 1 && $0 <= 300 }
+        lengths += [5, 17, 33, 64, 129, 257].filter { $0 <= 300 && !lengths.contains($0) }
+        var rows: [[ExactValue]] = []
+        for n in lengths {
+            for spread in [2, 12] {
+                rows.append((0 ..< n).map { _ in
+                    let m = Int(rng.next() % 255) - 127, j = Int(rng.next() % UInt64(2 * spread + 1)) - spread
+                    return ExactValue(Rational(BigInt(m), timesTwoToThe: j - 4))
+                })
+            }
+        }
+        rows.append(Array(repeating: .zero(negative: false), count: min(k, 40)))
+        rows.append([.zero(negative: true), ExactValue(Rational(6)), ExactValue(Rational(-448)), ExactValue(Rational(BigInt(1), timesTwoToThe: -20))])
+        var body = ""
+        var n = 0
+        for r in rows {
+            guard let t = try? scheme.quantize([r]) else { continue }
+            body += r.map(\.description).joined(separator: ",") + " " + blockResult(t) + "\n"
+            n += 1
+        }
+        var columns = "values "
+        if case .e4m3(true) = scheme.scaling { columns += "tensor-scale/" }
+        columns += "scales/"
+        if case .integer(let z) = scheme.scaling, z != .symmetric { columns += "zero-points/" }
+        columns += "codes"
+        let header = VectorHeader(OctetOperation.blockQuantize(scheme).headerFields + [("generator", "blocks seed=\(seed)"), ("cases", "\(n)"), ("columns", columns)])
+        return (header.text + body, n)
+    }
+
     /// The curated set: every decode table; conversion boundary sets for every format × mode ×
     /// policy; all products of the main FP8 formats (rne, saturate); dot cases for each model.
     /// Returns (relative path, contents, case count), sorted by path.
@@ -168,6 +234,10 @@ public enum VectorWriter {
         }
         let (mixed, mn) = dots(e4m3, e5m2, modelName: "exact", count: 120, maxLength: 300, seed: 2)
         files.append(("dot/float8_e4m3fn-float8_e5m2-exact.txt", mixed, mn))
+        for scheme in BlockSchemes.all {
+            let (b, n) = blockQuantizations(scheme)
+            files.append(("blocks/\(scheme.name).txt", b, n))
+        }
         return files.sorted { $0.0 < $1.0 }
     }
 
