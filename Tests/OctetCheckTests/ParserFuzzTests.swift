@@ -85,7 +85,8 @@ enum Fuzz {
     }
 
     static let nonASCII: [String] = ["é", "\u{00A0}", "\u{FF10}", "\u{FF21}", "😀", "\u{0301}", "\u{2028}", "ß", "\u{0660}", "\u{200B}", "Ａ"]
-    static let notHex = Array("ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ_-+.:;/!?@$%&*()[]{}<>=~'\"`|\\")
+    // No x or X: "0" + "x" + "2" is the valid spelling 0x2 (the prefixed forms are in badHex's case 0).
+    static let notHex = Array("ghijklmnopqrstuvwyzGHIJKLMNOPQRSTUVWYZ_-+.:;/!?@$%&*()[]{}<>=~'\"`|\\")
     static let hexDigits = Array("0123456789abcdefABCDEF")
 
     /// A token that is not a hex number: hex digits with at least one other character in them.
@@ -179,7 +180,10 @@ enum Fuzz {
             }
         case 8:   // empty elements and unequal lengths in dot lists; bad values in decode
             switch op {
-            case .dot: f[int(2, &rng)] = pick([",", "01,,02", "01,", ",01", "01,02,03"], &rng) + (rng.next() % 2 == 0 ? "" : ",")
+            case .dot:
+                // "01,02,03" is well formed: use it only where the other list is not 3 long.
+                let i = int(2, &rng), other = f[1 - i].split(separator: ",").count
+                f[i] = pick([",", "01,,02", "01,", ",01"] + (other == 3 ? [] : ["01,02,03"]), &rng) + (rng.next() % 2 == 0 ? "" : ",")
             case .decode: f[1] = pick(badValues.filter { !$0.isEmpty && !$0.contains(" ") }, &rng)
             case .convertSR where rng.next() % 2 == 0: f[1] = pick(badIntegers, &rng)
             default: f[int(k + 1, &rng)] = ""
