@@ -202,7 +202,7 @@ struct BlocksDequantizeCommand: ParsableCommand {
 }
 
 struct BlockArithmeticOptions: ParsableArguments {
-    @Option(name: .customLong("acc"), help: "Accumulator: exact, or a float model of `octet mac` (fp32:sequential, fp32:pairwise, …).")
+    @Option(name: .customLong("acc"), help: "Accumulator, any model of `octet mac`: exact, kulisch[:W[:LSB]], fp32:sequential, truncated:hopper-fp8, … (,c=VALUE for an initial C).")
     var acc: String = "exact"
     @Option(name: .customLong("out"), help: "Output format of each result.")
     var out: String = "binary32"
@@ -214,10 +214,6 @@ struct BlockArithmeticOptions: ParsableArguments {
     func resolve() throws -> (AccumulatorModel, Format) {
         let m: AccumulatorModel
         do { m = try AccumulatorModel.parse(acc) } catch { throw CLIUsage("--acc \(acc): \(error.description)") }
-        switch m {
-        case .exact, .float: break
-        default: throw CLIUsage("--acc \(acc): block-scaled dots take exact or a float accumulator")
-        }
         return (m, try lookUpFormat(out))
     }
 }
@@ -261,8 +257,8 @@ extension BlocksDotCommand {
     static func dot(_ row: BlockScheme, _ xv: [ExactValue], _ yv: [ExactValue], _ model: AccumulatorModel, _ out: Format,
                     _ rounding: RoundingMode, _ overflow: OverflowPolicy) -> Result<Encoded, BlockError> {
         Result { () throws(BlockError) -> Encoded in
-            let x = try row.quantize([xv]).dequantize()[0], y = try row.quantize([yv]).dequantize()[0]
-            return try BlockArithmetic.dot(x, y, model: model, output: out, rounding: rounding, overflow: overflow)
+            try BlockArithmetic.dot(try row.quantize([xv]), row: 0, try row.quantize([yv]), row: 0, model: model, output: out,
+                                    rounding: rounding, overflow: overflow)
         }
     }
 }
@@ -291,9 +287,7 @@ struct BlocksGemmCommand: ParsableCommand {
         let bt = (0 ..< n).map { j in b.map { $0[j] } }
         let rounding = arithmetic.rounding, overflow = arithmetic.overflow
         let result = Result { () throws(BlockError) -> [[Encoded]] in
-            let qa = try scheme.quantize(a).dequantize()
-            let qb = try scheme.quantize(bt).dequantize()
-            return try BlockArithmetic.gemm(qa, qb, model: model, output: out, rounding: rounding, overflow: overflow)
+            try BlockArithmetic.gemm(try scheme.quantize(a), try scheme.quantize(bt), model: model, output: out, rounding: rounding, overflow: overflow)
         }
         switch result {
         case .success(let c): for row in c { print(row.map { out.hex($0.code) }.joined(separator: ",")) }

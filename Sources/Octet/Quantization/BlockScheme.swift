@@ -389,8 +389,8 @@ public enum BlockArithmetic {
         case .exact: acc = ExactArithmetic.sum(products, rounding: rounding)
         case .float(let f):
             do { acc = try f.accumulate(products, initial: nil) } catch { throw BlockError("\(error)") }
-        default:
-            throw BlockError("block-scaled dots take the exact or a float accumulator (kulisch and truncated models are defined on element formats)")
+        default:   // kulisch, truncated, an initial C: the general path (BlockAccumulation.swift)
+            return try accumulate(terms(x, y), model: model, output: output, rounding: rounding, overflow: overflow)
         }
         do { return try ExactArithmetic.round(acc, to: output, rounding: rounding, overflow: overflow) } catch {
             throw BlockError(error.description)
