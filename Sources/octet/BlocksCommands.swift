@@ -13,18 +13,21 @@ struct BlocksCommand: ParsableCommand {
 }
 
 extension BlockScheme.Packing: ExpressibleByArgument {}
+extension BlockScheme.Profile: ExpressibleByArgument {}
 
 struct SchemeOptions: ParsableArguments {
     @Option(help: "The block scheme (`octet blocks list`; other sizes: mxfp4_b16, nvfp4_b32, fp8_1x64, int4_g64_asym).")
     var scheme: String
     @Option(help: "MX schemes: the scale rule (floor, the OCP default; ceil; rceil; even).")
     var rule: MXScaleRule?
+    @Option(help: "Whose arithmetic quantizes: exact (default), torchao, microxcaling (Specs/blocks.md §6; a profile first rounds inputs to binary32, as the library takes them).")
+    var profile: BlockScheme.Profile = .exact
 
     func resolve() throws -> BlockScheme {
         do {
-            let s = try BlockSchemes.named(scheme)
-            guard let rule else { return s }
-            return try s.with(rule: rule)
+            var s = try BlockSchemes.named(scheme)
+            if let rule { s = try s.with(rule: rule) }
+            return try s.with(profile: profile)
         } catch let e as QuantizerError { throw CLIUsage("--scheme \(scheme): \(e.description)") }
     }
 }
@@ -230,7 +233,7 @@ struct BlocksDotCommand: ParsableCommand {
         let scheme = try options.resolve()
         let (model, out) = try arithmetic.resolve()
         let row = try BlockScheme(name: scheme.name, element: scheme.element, blockRows: 1, blockCols: scheme.blockCols, scaling: scheme.scaling,
-                                  rounding: scheme.rounding, packing: scheme.packing, mxInt8: scheme.mxInt8)
+                                  rounding: scheme.rounding, packing: scheme.packing, mxInt8: scheme.mxInt8, profile: scheme.profile)
         var lines = InputLines()
         while let (n, text) = lines.next() {
             var vectors: [[ExactValue]] = []

@@ -52,6 +52,9 @@ public struct BlockScheme: Sendable, Hashable, CustomStringConvertible {
     public let packing: Packing
     /// MXINT8 elements: int8 codes with an implicit 2^-6.
     public let mxInt8: Bool
+    /// Whose arithmetic computes the stored quantities (Specs/blocks.md §6): `.exact` (one
+    /// rounding per stored quantity), or a library's binary32 steps (BlockProfiles.swift).
+    public let profile: Profile
 
     public var description: String { name }
     public var isTwoDimensional: Bool { blockRows > 1 }
@@ -72,7 +75,7 @@ public struct BlockScheme: Sendable, Hashable, CustomStringConvertible {
     }
 
     public init(name: String, element: Format, blockRows: Int = 1, blockCols: Int, scaling: Scaling,
-                rounding: RoundingMode = .rne, packing: Packing = .lowFirst, mxInt8: Bool = false) throws(QuantizerError) {
+                rounding: RoundingMode = .rne, packing: Packing = .lowFirst, mxInt8: Bool = false, profile: Profile = .exact) throws(QuantizerError) {
         guard blockRows >= 1, blockCols >= 1, blockRows <= 1 << 16, blockCols <= 1 << 16 else {
             throw .invalid("block shape \(blockRows)×\(blockCols): each side must be 1…65536")
         }
@@ -93,13 +96,15 @@ public struct BlockScheme: Sendable, Hashable, CustomStringConvertible {
         self.rounding = rounding
         self.packing = packing
         self.mxInt8 = mxInt8
+        self.profile = profile
+        try checkProfile(profile)
     }
 
     /// The same scheme with another MX scale rule (an error for schemes that are not MX).
     public func with(rule: MXScaleRule) throws(QuantizerError) -> BlockScheme {
         guard case .mx = scaling else { throw .invalid("--rule applies to MX schemes, not \(name)") }
         return try BlockScheme(name: name, element: element, blockRows: blockRows, blockCols: blockCols, scaling: .mx(rule),
-                               rounding: rounding, packing: packing, mxInt8: mxInt8)
+                               rounding: rounding, packing: packing, mxInt8: mxInt8, profile: profile)
     }
 
     /// The largest finite element value (MXINT8: 127/64; integers: their largest code value).
@@ -170,6 +175,7 @@ extension BlockScheme {
     /// of a row may be shorter); 2-D schemes need rows of one length and tile them, the tiles at
     /// the bottom and right edges being smaller when the shape does not divide.
     public func quantize(_ values: [[ExactValue]]) throws(BlockError) -> BlockTensor {
+        if profile != .exact { return try quantizeProfiled(values) }
         guard !values.isEmpty else { throw BlockError("an empty tensor (no rows)") }
         for (r, row) in values.enumerated() {
             if row.isEmpty { throw BlockError(row: r + 1, "an empty row") }
