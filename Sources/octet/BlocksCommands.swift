@@ -20,7 +20,7 @@ struct SchemeOptions: ParsableArguments {
     var scheme: String
     @Option(help: "MX schemes: the scale rule (floor, the OCP default; ceil; rceil; even).")
     var rule: MXScaleRule?
-    @Option(help: "Whose arithmetic quantizes: exact (default), torchao, microxcaling (Specs/blocks.md §6; a profile first rounds inputs to binary32, as the library takes them).")
+    @Option(help: "Whose arithmetic quantizes: exact (default), torchao, microxcaling, te, gptq, awq, llmcompressor (Specs/blocks.md §6; a profile first rounds inputs to binary32, as the library takes them).")
     var profile: BlockScheme.Profile = .exact
 
     func resolve() throws -> BlockScheme {

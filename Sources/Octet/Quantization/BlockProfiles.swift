@@ -28,6 +28,17 @@ extension BlockScheme {
         /// microsoft/microxcaling `mx` package: `_quantize_mx` (shared exponent from
         /// floor(log2 amax), elements rounded half away from zero by floor(|a| + 0.5)).
         case microxcaling
+        /// NVIDIA TransformerEngine's reference quantizers (BlockProfilesTE.swift): NVFP4
+        /// `NVFP4QuantizerRef` (reciprocal form, 1×16 and 16×16, per-tensor amax) and FP8 block
+        /// scaling (`Float8BlockScaling`: 1×128, 128×128, binary32 or power-of-two scales).
+        case te
+        /// AutoGPTQ `Quantizer.find_params` + `quantize` on integer groups (BlockProfilesINT.swift).
+        case gptq
+        /// AutoAWQ `pseudo_quantize_tensor` on integer groups (BlockProfilesINT.swift).
+        case awq
+        /// compressed-tensors `calculate_qparams` + `_quantize`, as llm-compressor runs them on
+        /// integer groups (BlockProfilesINT.swift).
+        case llmcompressor
     }
 
     /// The same scheme computed with `profile`'s arithmetic; an error when that library does
@@ -56,6 +67,19 @@ extension BlockScheme {
             if element.name == "float8_e4m3fn" || element.name == "float8_e5m2" || element.name == "float6_e2m3fn"
                 || element.name == "float6_e3m2fn" || element.name == "float4_e2m1fn" || mxInt8 { return }
             throw no("element \(element.name)")
+        case .te:
+            switch scaling {
+            case .e4m3(true):
+                if blockCols != 16 || (blockRows != 1 && blockRows != 16) { throw no("TE's NVFP4 reference takes 1×16 and 16×16 tiles") }
+            case .float32, .mx(.rceil):
+                if element.name != "float8_e4m3fn" || mxInt8 { throw no("TE's FP8 block scaling takes E4M3 elements") }
+                if case .mx = scaling, !name.hasPrefix("fp8_") { throw no("TE's power-of-two FP8 block scales are the fp8_…_pow2 schemes") }
+                if blockCols != 128 || (blockRows != 1 && blockRows != 128) { throw no("TE's FP8 block scaling takes 1×128 and 128×128 blocks") }
+            default: throw no("TE profiles cover two-level NVFP4 and FP8 block scaling")
+            }
+        case .gptq, .awq, .llmcompressor:
+            guard case .integer(let z) = scaling, !isTwoDimensional else { throw no("\(p.rawValue) profiles cover the 1×g integer groups") }
+            if z == .float { throw no("the library's zero points are integers (use _asym)") }
         }
     }
 
@@ -71,6 +95,13 @@ extension BlockScheme {
             if case .mx(let rule) = scaling { return try ProfileTorchao.mx(self, x, rule) }
             return try ProfileTorchao.nvfp4(self, x)
         case .microxcaling: return try ProfileMicroxcaling.mx(self, x)
+        case .te:
+            if case .e4m3 = scaling { return try ProfileTE.nvfp4(self, x) }
+            if case .mx = scaling { return try ProfileTE.fp8(self, x, pow2: true) }
+            return try ProfileTE.fp8(self, x, pow2: false)
+        case .gptq: return try ProfileINT.quantize(self, x, .gptq)
+        case .awq: return try ProfileINT.quantize(self, x, .awq)
+        case .llmcompressor: return try ProfileINT.quantize(self, x, .llmcompressor)
         }
     }
 
