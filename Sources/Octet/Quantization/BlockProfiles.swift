@@ -170,6 +170,17 @@ enum ProfileMath {
         return m
     }
 
+    /// `torch.max(torch.abs(x))` / `torch.amax` over all n elements of a tensor, as torchao's and
+    /// TE's NVFP4 paths take the tensor amax. A NaN result carries the bits of torch 2.15's CPU
+    /// reduction: the abs of the one element for n = 1, 0xFFFFFFFF (the vectorized compare's mask)
+    /// for 2…32768 elements, 0x7FC00000 above the grain size 32768, where the reduction splits
+    /// (measured with 2 threads; the peer scripts' cases hit the first two).
+    static func torchMaxAbs<S: Sequence>(_ xs: S, count n: Int) -> Float where S.Element == Float {
+        let m = amax(xs)
+        guard m.isNaN else { return m }
+        return Float(bitPattern: n == 1 || n > 32768 ? 0x7FC0_0000 : 0xFFFF_FFFF)
+    }
+
     /// torch 2.15's cast of a binary32 to float8_e4m3fn / float8_e5m2: RNE, saturating finite
     /// values (torch ≥ 2.13: 500 → 0x7E), NaN → 0x7F with the input's sign. The profiles clamp
     /// before casting, as the libraries do, so only NaN reaches the special case.
@@ -311,23 +322,11 @@ enum ProfileTorchao {
 
     static let e4m3EPS = ProfileMath.pow2(-6)   // torch.finfo(torch.float8_e4m3fn).tiny
 
-    /// `torch.max(torch.abs(x))`, the tensor amax torchao's NVFP4 paths pass to
-    /// `per_tensor_amax_to_scale`. A NaN result carries the bits of torch 2.15's CPU reduction:
-    /// the abs of the one element for a single element, 0xFFFFFFFF (the vectorized compare's mask)
-    /// for 2…32768 elements, 0x7FC00000 above the grain size 32768, where the reduction splits
-    /// (measured with 2 threads; Scripts/peers/blocks_peers.py cases hit the first two).
-    static func torchMaxAbs(_ x: [[Float]]) -> Float {
-        let m = ProfileMath.amax(x.joined())
-        guard m.isNaN else { return m }
-        let n = x.reduce(0) { $0 + $1.count }
-        return Float(bitPattern: n == 1 || n > 32768 ? 0x7FC0_0000 : 0xFFFF_FFFF)
-    }
-
     /// `per_tensor_amax_to_scale(amax) = amax / (448 · 6)` then `nvfp4_quantize`.
     static func nvfp4(_ s: BlockScheme, _ x: [[Float]]) throws(BlockError) -> BlockTensor {
         let blocks = try ProfileMath.rowBlocks(s, x, whole: true, who: "torchao's nvfp4_quantize")
         var pts: Float?
-        if case .e4m3(true) = s.scaling { pts = torchMaxAbs(x) / Float(2688) }
+        if case .e4m3(true) = s.scaling { pts = ProfileMath.torchMaxAbs(x.joined(), count: x.reduce(0) { $0 + $1.count }) / Float(2688) }
         var scales: [[Int]] = [], codes: [[Int]] = []
         for (r, row) in x.enumerated() {
             var rs: [Int] = [], rc: [Int] = []

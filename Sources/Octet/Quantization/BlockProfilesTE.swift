@@ -19,7 +19,6 @@ import OctetExact
 enum ProfileTE {
     static let fltMax = Float.greatestFiniteMagnitude
 
-
     /// torch.minimum / torch.maximum of element `i` of an n-element tensor with a 0-dim tensor
     /// (torch 2.15, CPU, AVX2): a NaN result is 0xFFFFFFFF (the vectorized blend's all-ones mask)
     /// for the elements of the vectorized loop, which runs in chunks of 16 (two AVX2 vectors), and
@@ -31,15 +30,6 @@ enum ProfileTE {
     }
     static func tmin(_ a: Float, _ b: Float, at i: Int, of n: Int) -> Float { a.isNaN || b.isNaN ? nanAt(i, n) : Swift.min(a, b) }
     static func tmax(_ a: Float, _ b: Float, at i: Int, of n: Int) -> Float { a.isNaN || b.isNaN ? nanAt(i, n) : Swift.max(a, b) }
-
-    /// torch.amax(torch.abs(x)) over n elements on the CPU: a NaN result carries the bits of
-    /// torch 2.15's reduction (as ProfileTorchao measures it): the abs of the element for n = 1,
-    /// 0xFFFFFFFF (the vectorized compare's mask) for 2…32768 elements, 0x7FC00000 above.
-    static func amaxBits<S: Sequence>(_ xs: S, count n: Int) -> Float where S.Element == Float {
-        let m = ProfileMath.amax(xs)
-        guard m.isNaN else { return m }
-        return Float(bitPattern: n == 1 || n > 32768 ? 0x7FC0_0000 : 0xFFFF_FFFF)
-    }
 
     /// `cast_to_fp4x2` (reference_nvfp4.py): E2M1 codes by threshold comparisons (RNE on the
     /// clamped values); -0 → code 0 (-0 < -0 is false), NaN → code 0 (no comparison holds).
@@ -90,7 +80,7 @@ enum ProfileTE {
     static func nvfp4(_ s: BlockScheme, _ x: [[Float]]) throws(BlockError) -> BlockTensor {
         let ts = try tiles(s, x)
         // global_amax = torch.max(torch.abs(x)) (NaN propagates)
-        let globalAmax = amaxBits(x.joined(), count: x.reduce(0) { $0 + $1.count })
+        let globalAmax = ProfileMath.torchMaxAbs(x.joined(), count: x.reduce(0) { $0 + $1.count })
         // global_encode_scale = min((448 · 6) / global_amax, FLT_MAX); 0 → 1
         var ges = tmin(Float(448) * Float(6) / globalAmax, fltMax, at: 0, of: 1)
         if ges == 0 { ges = 1 }
@@ -103,7 +93,7 @@ enum ProfileTE {
         for (br, line) in ts.enumerated() {
             var rs: [Int] = []
             for (bc, t) in line.enumerated() {
-                let vecMax = amaxBits(t.map { x[$0.0][$0.1] }, count: s.blockRows * s.blockCols)
+                let vecMax = ProfileMath.torchMaxAbs(t.map { x[$0.0][$0.1] }, count: s.blockRows * s.blockCols)
                 var d = tmin(vecMax * mult, fltMax, at: br * s.blockRows * nb + bc, of: n)
                 d = ProfileMath.clamp(d, -448, 448)
                 let code = ProfileMath.torchFP8(d, BlockScheme.e4m3)
@@ -134,7 +124,7 @@ enum ProfileTE {
             var rs: [Int] = []
             for (bc, t) in line.enumerated() {
                 // amax = torch.max(amax, torch.tensor(eps)), eps = 0 (Float8BlockScaling's amax_epsilon)
-                let amax = tmax(amaxBits(t.map { x[$0.0][$0.1] }, count: s.blockRows * s.blockCols), 0, at: br * nb + bc, of: n)
+                let amax = tmax(ProfileMath.torchMaxAbs(t.map { x[$0.0][$0.1] }, count: s.blockRows * s.blockCols), 0, at: br * nb + bc, of: n)
                 var scale = Float(448) / amax
                 if scale == .infinity { scale = fltMax }
                 if pow2 {
