@@ -112,7 +112,7 @@ static void pack_block(const uint8_t *c, uint8_t *p, size_t L) {
 }
 
 /* One MX block of L elements, scalar. Returns the scale code. */
-static uint8_t mx_block_scalar(const bq_elem *el, octet_mx_rule rule, const void *src, size_t i0, size_t L, int kind, uint8_t *out) {
+static int mx_block_scalar(const bq_elem *el, octet_mx_rule rule, const void *src, size_t i0, size_t L, int kind, uint8_t *out) {
     uint32_t amax = 0;
     for (size_t k = 0; k < L; k++) { uint32_t a = load_bits(src, i0 + k, kind) & 0x7FFFFFFFu; if (a > amax) amax = a; }
     int e = amax >= 0x7F800000u ? 128 : mx_exponent(el, rule, amax);
@@ -123,7 +123,7 @@ static uint8_t mx_block_scalar(const bq_elem *el, octet_mx_rule rule, const void
         uint32_t y = bits_of(f32_of(u) * s);
         out[k] = (uint8_t)(enc_rne(el, y & 0x7FFFFFFFu) | ((u >> el->sign_shift) & el->sign_bit));
     }
-    return (uint8_t)(e + 127);
+    return e + 127;
 }
 
 /* E4M3 value of a positive code below 0x7F. */
@@ -165,9 +165,10 @@ static uint32_t nv_scale_code(double amax, double d6) {
 static const double nv_mid[7] = { 0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5.0 };
 
 /* NVFP4 block, scalar; st the tensor scale (binary32 value), d6 = 6·st. Returns the scale code. */
-static uint8_t nv_block_scalar(const void *src, size_t i0, size_t L, int kind, float st, uint8_t *out) {
+static int nv_block_scalar(const void *src, size_t i0, size_t L, int kind, float st, uint8_t *out) {
     uint32_t amax = 0;
     for (size_t k = 0; k < L; k++) { uint32_t a = load_bits(src, i0 + k, kind) & 0x7FFFFFFFu; if (a > amax) amax = a; }
+    if (amax >= 0x7F800000u) return -1;   /* NaN or Inf: the caller reports it */
     if (amax == 0 || st == 0.0f) { memset(out, 0, L); return 0; }
     uint32_t sc = nv_scale_code((double)f32_of(amax), 6.0 * (double)st);
     if (sc == 0) { memset(out, 0, L); return 0; }
@@ -179,19 +180,25 @@ static uint8_t nv_block_scalar(const void *src, size_t i0, size_t L, int kind, f
         uint32_t c = (x > T[0]) + (x >= T[1]) + (x > T[2]) + (x >= T[3]) + (x > T[4]) + (x >= T[5]) + (x > T[6]);
         out[k] = (uint8_t)(c | ((u >> 28) & 8u));
     }
-    return (uint8_t)sc;
+    return (int)sc;
 }
 
-/* ---- AVX2 ---- */
+/* ---- AVX2 ----
+ * One function per (element format, input kind) walks the whole tensor, so that the element
+ * format's constants are immediates and no call happens per block. A block whose length is a
+ * multiple of 8 (at most 256) is vectorised: its amax from registers, the scale in scalar code,
+ * then its elements; any other block (a ragged tail of odd length, odd block lengths) takes the
+ * scalar block routine above. Blocks of 32 (MX) and 16 (NVFP4) are unrolled. */
 
-__attribute__((target("avx2"), always_inline))
-static inline __m256i load8(const void *src, size_t i, int kind) {
+#define BQ_TARGET __attribute__((target("avx2,fma,f16c")))
+#define BQ_INLINE __attribute__((target("avx2,fma,f16c"), always_inline)) static inline
+
+BQ_INLINE __m256i load8(const void *src, size_t i, int kind) {
     if (kind == 0) return _mm256_loadu_si256((const __m256i *)((const uint32_t *)src + i));
     return _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)((const uint16_t *)src + i))), 16);
 }
 
-__attribute__((target("avx2"), always_inline))
-static inline uint32_t hmax_epu32(__m256i v) {
+BQ_INLINE uint32_t hmax_epu32(__m256i v) {
     __m128i m = _mm_max_epu32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
     m = _mm_max_epu32(m, _mm_shuffle_epi32(m, 0x4E));
     m = _mm_max_epu32(m, _mm_shuffle_epi32(m, 0xB1));
@@ -199,145 +206,262 @@ static inline uint32_t hmax_epu32(__m256i v) {
 }
 
 /* Eight 32-bit codes (< 256) stored as 8 bytes. */
-__attribute__((target("avx2"), always_inline))
-static inline void store8b(uint8_t *out, __m256i v) {
+BQ_INLINE void store8b(uint8_t *out, __m256i v) {
     __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
     _mm_storel_epi64((__m128i *)out, _mm_packus_epi16(w, w));
 }
 
-/* Block codes (L bytes, L a multiple of 8) packed low-first into L/2 bytes. */
-__attribute__((target("avx2"), always_inline))
-static inline void pack_avx2(const uint8_t *c, uint8_t *p, size_t L) {
-    const __m128i w = _mm_set1_epi16(0x1001);   /* bytes (1, 16): lo + 16·hi */
-    size_t k = 0;
-    for (; k + 16 <= L; k += 16) {
-        __m128i v = _mm_maddubs_epi16(_mm_loadu_si128((const __m128i *)(c + k)), w);
-        _mm_storel_epi64((__m128i *)(p + k / 2), _mm_packus_epi16(v, v));
-    }
-    for (; k < L; k += 2) p[k / 2] = (uint8_t)((c[k] & 0xF) | ((c[k + 1] & 0xF) << 4));
+/* Eight 4-bit codes in 32-bit lanes packed low-first into 4 bytes. */
+BQ_INLINE void store8n(uint8_t *out, __m256i v) {
+    __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));   /* 8 words */
+    w = _mm_and_si128(_mm_or_si128(w, _mm_srli_epi32(w, 12)), _mm_set1_epi32(0xFF));        /* w0 | w1 << 4 per dword */
+    w = _mm_packus_epi16(_mm_packus_epi32(w, w), w);
+    int32_t x = _mm_cvtsi128_si32(w);
+    memcpy(out, &x, 4);
 }
 
-__attribute__((target("avx2"), always_inline))
-static inline uint8_t mx_block_avx2(const bq_elem *el, octet_mx_rule rule, const void *src, size_t i0, size_t L, int kind, uint8_t *out) {
-    __m256i mx = _mm256_setzero_si256();
+/* Thirty-two codes in four vectors of 32-bit lanes, as 32 bytes in element order. */
+BQ_INLINE __m256i bytes32(__m256i c0, __m256i c1, __m256i c2, __m256i c3) {
+    __m256i b = _mm256_packus_epi16(_mm256_packus_epi32(c0, c1), _mm256_packus_epi32(c2, c3));
+    return _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+}
+
+/* Thirty-two 4-bit codes (bytes) packed low-first into 16 bytes. */
+BQ_INLINE __m128i nibbles32(__m256i b) {
+    __m256i w = _mm256_maddubs_epi16(b, _mm256_set1_epi16(0x1001));   /* lo + 16·hi per byte pair */
+    return _mm256_castsi256_si128(_mm256_permute4x64_epi64(_mm256_packus_epi16(w, w), 0x08));
+}
+
+/* Codes of 8·nv elements (vectors c) to the outputs: one byte each at `codes`, and/or packed
+ * nibbles at `packed` (4-bit formats). */
+BQ_INLINE void emit_codes(const __m256i *c, size_t nv, uint8_t *codes, uint8_t *packed) {
+    size_t k = 0;
+    for (; k + 4 <= nv; k += 4) {
+        __m256i b = bytes32(c[k], c[k + 1], c[k + 2], c[k + 3]);
+        if (codes) _mm256_storeu_si256((__m256i *)(codes + 8 * k), b);
+        if (packed) _mm_storeu_si128((__m128i *)(packed + 4 * k), nibbles32(b));
+    }
+    for (; k < nv; k++) {
+        if (codes) store8b(codes + 8 * k, c[k]);
+        if (packed) store8n(packed + 4 * k, c[k]);
+    }
+}
+
+/* MX element codes of eight inputs u (bits) scaled by s = 2^-e: convert.c's rne route, with the
+ * element format's constants (M mantissa bits, bias, largest magnitude code, sign placement). */
+BQ_INLINE __m256i mx_enc8(__m256i u, __m256 s, const int M, const int bias, const int maxcode, const int sign_shift, const int sign_bit) {
+    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF), one = _mm256_set1_epi32(1);
+    __m256i a = _mm256_and_si256(_mm256_castps_si256(_mm256_mul_ps(_mm256_castsi256_ps(u), s)), absm);
+    __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(a, 23 - M), one);
+    __m256i normal = _mm256_sub_epi32(
+        _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(a, _mm256_set1_epi32((1 << (22 - M)) - 1)), lsb), 23 - M),
+        _mm256_set1_epi32((127 - bias) << M));
+    /* below 2^emin: |y| · 2^(M - emin) < 2^M is exact, vcvtps2dq rounds it to an integer (rne) */
+    __m256i sub = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(_mm256_set1_epi32((M - (1 - bias) + 127) << 23))));
+    __m256i code = _mm256_blendv_epi8(normal, sub, _mm256_cmpgt_epi32(_mm256_set1_epi32((1 - bias + 127) << 23), a));
+    code = _mm256_min_epi32(code, _mm256_set1_epi32(maxcode));
+    return _mm256_or_si256(code, _mm256_and_si256(_mm256_srli_epi32(u, sign_shift), _mm256_set1_epi32(sign_bit)));
+}
+
+/* One MX block of L = 8·nv elements (nv <= 32). */
+BQ_INLINE uint8_t mx_block_avx2(const bq_elem *el, octet_mx_rule rule, const void *src, size_t i0, const size_t nv, const int kind,
+                                const int M, const int bias, const int maxcode, const int sign_shift, const int sign_bit,
+                                uint8_t *codes, uint8_t *packed) {
+    __m256i u[32], c[32];
     const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
-    for (size_t k = 0; k < L; k += 8) mx = _mm256_max_epu32(mx, _mm256_and_si256(load8(src, i0 + k, kind), absm));
+    __m256i mx = _mm256_setzero_si256();
+    for (size_t k = 0; k < nv; k++) {
+        u[k] = load8(src, i0 + 8 * k, kind);
+        mx = _mm256_max_epu32(mx, _mm256_and_si256(u[k], absm));
+    }
     uint32_t amax = hmax_epu32(mx);
     int e = amax >= 0x7F800000u ? 128 : mx_exponent(el, rule, amax);
-    if (e > 127) { memset(out, 0, L); return 0xFF; }
-    const int M = el->M;
-    const __m256 s = _mm256_set1_ps(pow2f(-e));
-    const __m256 sub_scale = _mm256_set1_ps(pow2f(M - (1 - el->bias)));   /* 2^(M - emin) */
-    const __m256i round_bias = _mm256_set1_epi32((1 << (22 - M)) - 1), one = _mm256_set1_epi32(1);
-    const __m256i rebias = _mm256_set1_epi32((127 - el->bias) << M);
-    const __m256i thresh = _mm256_set1_epi32((1 - el->bias + 127) << 23);
-    const __m256i maxc = _mm256_set1_epi32((int)el->maxcode), sbit = _mm256_set1_epi32((int)el->sign_bit);
-    for (size_t k = 0; k < L; k += 8) {
-        __m256i u = load8(src, i0 + k, kind);
-        __m256i a = _mm256_and_si256(_mm256_castps_si256(_mm256_mul_ps(_mm256_castsi256_ps(u), s)), absm);
-        __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(a, 23 - M), one);
-        __m256i normal = _mm256_sub_epi32(_mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(a, round_bias), lsb), 23 - M), rebias);
-        __m256i sub = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_castsi256_ps(a), sub_scale));
-        __m256i code = _mm256_blendv_epi8(normal, sub, _mm256_cmpgt_epi32(thresh, a));
-        code = _mm256_min_epi32(code, maxc);
-        code = _mm256_or_si256(code, _mm256_and_si256(_mm256_srli_epi32(u, el->sign_shift), sbit));
-        store8b(out + k, code);
+    if (e > 127) {   /* NaN or Inf in the block, or a shared exponent above 127: the NaN scale, codes 0 */
+        for (size_t k = 0; k < nv; k++) c[k] = _mm256_setzero_si256();
+        emit_codes(c, nv, codes, packed);
+        return 0xFF;
     }
+    const __m256 s = _mm256_set1_ps(pow2f(-e));
+    for (size_t k = 0; k < nv; k++) c[k] = mx_enc8(u[k], s, M, bias, maxcode, sign_shift, sign_bit);
+    emit_codes(c, nv, codes, packed);
     return (uint8_t)(e + 127);
 }
 
-__attribute__((target("avx2"), always_inline))
-static inline __m256i nv_count4(__m256d x, const __m256d *T) {
-    __m256i c = _mm256_castpd_si256(_mm256_cmp_pd(x, T[0], _CMP_GT_OQ));
-    c = _mm256_add_epi64(c, _mm256_castpd_si256(_mm256_cmp_pd(x, T[1], _CMP_GE_OQ)));
-    c = _mm256_add_epi64(c, _mm256_castpd_si256(_mm256_cmp_pd(x, T[2], _CMP_GT_OQ)));
-    c = _mm256_add_epi64(c, _mm256_castpd_si256(_mm256_cmp_pd(x, T[3], _CMP_GE_OQ)));
-    c = _mm256_add_epi64(c, _mm256_castpd_si256(_mm256_cmp_pd(x, T[4], _CMP_GT_OQ)));
-    c = _mm256_add_epi64(c, _mm256_castpd_si256(_mm256_cmp_pd(x, T[5], _CMP_GE_OQ)));
-    c = _mm256_add_epi64(c, _mm256_castpd_si256(_mm256_cmp_pd(x, T[6], _CMP_GT_OQ)));
-    return c;   /* minus the count, in 64-bit lanes */
+/* The whole tensor, MX. Returns nothing: MX has no errors. */
+BQ_INLINE void mx_tensor_avx2(const bq_elem *el, octet_mx_rule rule, const void *src, const int kind, size_t rows, size_t cols,
+                              size_t block, uint8_t *codes, uint8_t *packed, uint8_t *scales,
+                              const int M, const int bias, const int maxcode, const int sign_shift, const int sign_bit) {
+    const size_t nb = (cols + block - 1) / block, pcols = (cols + 1) / 2;
+    uint8_t tmp[256];
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t b = 0; b < nb; b++) {
+            size_t c0 = b * block, L = cols - c0 < block ? cols - c0 : block, i0 = r * cols + c0;
+            uint8_t *oc = codes ? codes + i0 : NULL, *op = packed ? packed + r * pcols + c0 / 2 : NULL;
+            uint8_t sc;
+            if (L == 32) sc = mx_block_avx2(el, rule, src, i0, 4, kind, M, bias, maxcode, sign_shift, sign_bit, oc, op);
+            else if (L % 8 == 0 && L <= 256) sc = mx_block_avx2(el, rule, src, i0, L / 8, kind, M, bias, maxcode, sign_shift, sign_bit, oc, op);
+            else {
+                sc = (uint8_t)mx_block_scalar(el, rule, src, i0, L, kind, oc ? oc : tmp);
+                if (op) pack_block(oc ? oc : tmp, op, L);
+            }
+            scales[r * nb + b] = sc;
+        }
+    }
 }
 
-__attribute__((target("avx2"), always_inline))
-static inline uint8_t nv_block_avx2(const void *src, size_t i0, size_t L, int kind, float st, uint8_t *out) {
-    __m256i mx = _mm256_setzero_si256();
-    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
-    for (size_t k = 0; k < L; k += 8) mx = _mm256_max_epu32(mx, _mm256_and_si256(load8(src, i0 + k, kind), absm));
-    uint32_t amax = hmax_epu32(mx);
-    if (amax == 0 || st == 0.0f) { memset(out, 0, L); return 0; }
-    uint32_t sc = nv_scale_code((double)f32_of(amax), 6.0 * (double)st);
-    if (sc == 0) { memset(out, 0, L); return 0; }
-    __m256d D = _mm256_set1_pd(e4m3_value(sc) * (double)st), T[7];
-    for (int k = 0; k < 7; k++) T[k] = _mm256_mul_pd(_mm256_set1_pd(nv_mid[k]), D);
-    const __m256i sbit = _mm256_set1_epi32(8);
-    for (size_t k = 0; k < L; k += 8) {
-        __m256i u = load8(src, i0 + k, kind);
-        __m256i a = _mm256_and_si256(u, absm);
-        __m256d x0 = _mm256_cvtps_pd(_mm256_castps256_ps128(_mm256_castsi256_ps(a)));
-        __m256d x1 = _mm256_cvtps_pd(_mm256_extractf128_ps(_mm256_castsi256_ps(a), 1));
-        __m256i c0 = nv_count4(x0, T), c1 = nv_count4(x1, T);
-        /* low halves of the 64-bit lanes, in order: (c0_0 c0_1 c1_0 c1_1 | c0_2 c0_3 c1_2 c1_3) -> order */
-        __m256i c = _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(c0), _mm256_castsi256_ps(c1), 0x88));
-        c = _mm256_permute4x64_epi64(c, 0xD8);
-        c = _mm256_sub_epi32(_mm256_setzero_si256(), c);
-        c = _mm256_or_si256(c, _mm256_and_si256(_mm256_srli_epi32(u, 28), sbit));
-        store8b(out + k, c);
+#define MX_VARIANT(name, M, bias, maxcode, sign_shift, sign_bit, kind)                                                           \
+    BQ_TARGET static void name(const bq_elem *el, octet_mx_rule rule, const void *src, size_t rows, size_t cols, size_t block,       \
+                               uint8_t *codes, uint8_t *packed, uint8_t *scales) {                                               \
+        mx_tensor_avx2(el, rule, src, kind, rows, cols, block, codes, packed, scales, M, bias, maxcode, sign_shift, sign_bit);   \
     }
-    return (uint8_t)sc;
+MX_VARIANT(mx_e4m3_f32_avx2, 3, 7, 0x7E, 24, 0x80, 0)
+MX_VARIANT(mx_e4m3_bf16_avx2, 3, 7, 0x7E, 24, 0x80, 1)
+MX_VARIANT(mx_e5m2_f32_avx2, 2, 15, 0x7B, 24, 0x80, 0)
+MX_VARIANT(mx_e5m2_bf16_avx2, 2, 15, 0x7B, 24, 0x80, 1)
+MX_VARIANT(mx_e2m1_f32_avx2, 1, 1, 0x7, 28, 0x8, 0)
+MX_VARIANT(mx_e2m1_bf16_avx2, 1, 1, 0x7, 28, 0x8, 1)
+
+/* Eight NVFP4 element codes: |x| against the block's thresholds. thr[k] holds U_k − 1, U_k the
+ * smallest binary32 pattern whose value makes the code pass midpoint k (see nv_thresholds). */
+BQ_INLINE __m256i nv_enc8(__m256i u, const __m256i *thr) {
+    __m256i a = _mm256_and_si256(u, _mm256_set1_epi32(0x7FFFFFFF));
+    __m256i n = _mm256_cmpgt_epi32(a, thr[0]);
+    n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[1]));
+    n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[2]));
+    n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[3]));
+    n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[4]));
+    n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[5]));
+    n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[6]));   /* minus the code */
+    return _mm256_or_si256(_mm256_sub_epi32(_mm256_setzero_si256(), n), _mm256_and_si256(_mm256_srli_epi32(u, 28), _mm256_set1_epi32(8)));
+}
+
+/* The block's seven thresholds as binary32 patterns minus one. The element code is the number of
+ * midpoints t_k·D (t = 0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5; D = dec(scale)·s_t) that |x| passes:
+ * strictly (|x| > t_k·D) where the code below the midpoint is even (k = 0, 2, 4, 6: a tie goes
+ * down), or reaching it (|x| >= t_k·D, k = 1, 3, 5: a tie goes up to the even code). Each t_k·D
+ * is exact in binary64 (3 + 28 bits). For binary32 x, |x| >= T holds iff |x| >= RU32(T), and
+ * |x| > T iff |x| >= RU32(T) when T is not a binary32 value, iff |x| >= nextUp(T) when it is.
+ * So U_k = RN32(T_k) plus one ulp when RN32(T_k) < T_k, or, for a strict midpoint, when
+ * RN32(T_k) <= T_k; patterns of non-negative binary32 values order as integers, and every U_k is
+ * positive and finite (T_k < 5·448·2^128/2688 < 2^128 and > 0). */
+BQ_INLINE void nv_thresholds(double D, __m256i *thr) {
+    const __m256d d = _mm256_set1_pd(D);
+    const __m256d t0 = _mm256_mul_pd(d, _mm256_setr_pd(0.25, 0.75, 1.25, 1.75));
+    const __m256d t1 = _mm256_mul_pd(d, _mm256_setr_pd(2.5, 3.5, 5.0, 5.0));
+    const __m128 r0 = _mm256_cvtpd_ps(t0), r1 = _mm256_cvtpd_ps(t1);   /* RN32 */
+    const __m256d b0 = _mm256_cvtps_pd(r0), b1 = _mm256_cvtps_pd(r1);
+    /* strict lanes: 0, 2 | 4, 6 (and the padding lane 7) */
+    const __m256d strict = _mm256_castsi256_pd(_mm256_setr_epi64x(-1, 0, -1, 0));
+    __m256d i0 = _mm256_blendv_pd(_mm256_cmp_pd(b0, t0, _CMP_LT_OQ), _mm256_cmp_pd(b0, t0, _CMP_LE_OQ), strict);
+    __m256d i1 = _mm256_blendv_pd(_mm256_cmp_pd(b1, t1, _CMP_LT_OQ), _mm256_cmp_pd(b1, t1, _CMP_LE_OQ), strict);
+    __m128i m0 = _mm_castps_si128(_mm_shuffle_ps(_mm_castpd_ps(_mm256_castpd256_pd128(i0)), _mm_castpd_ps(_mm256_extractf128_pd(i0, 1)), 0x88));
+    __m128i m1 = _mm_castps_si128(_mm_shuffle_ps(_mm_castpd_ps(_mm256_castpd256_pd128(i1)), _mm_castpd_ps(_mm256_extractf128_pd(i1, 1)), 0x88));
+    /* U − 1 = RN32 bits − 1 + increment = RN32 bits − 1 − mask */
+    const __m128i one = _mm_set1_epi32(1);
+    __m128i u0 = _mm_sub_epi32(_mm_sub_epi32(_mm_castps_si128(r0), one), m0);
+    __m128i u1 = _mm_sub_epi32(_mm_sub_epi32(_mm_castps_si128(r1), one), m1);
+    thr[0] = _mm256_broadcastd_epi32(u0);
+    thr[1] = _mm256_broadcastd_epi32(_mm_shuffle_epi32(u0, 0x55));
+    thr[2] = _mm256_broadcastd_epi32(_mm_shuffle_epi32(u0, 0xAA));
+    thr[3] = _mm256_broadcastd_epi32(_mm_shuffle_epi32(u0, 0xFF));
+    thr[4] = _mm256_broadcastd_epi32(u1);
+    thr[5] = _mm256_broadcastd_epi32(_mm_shuffle_epi32(u1, 0x55));
+    thr[6] = _mm256_broadcastd_epi32(_mm_shuffle_epi32(u1, 0xAA));
+}
+
+/* One NVFP4 block of 8·nv elements. Returns the scale code, or -1 for a NaN or Inf input. */
+BQ_INLINE int nv_block_avx2(const void *src, size_t i0, const size_t nv, const int kind, float st, double d6, uint8_t *codes, uint8_t *packed) {
+    __m256i u[32], c[32];
+    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
+    __m256i mx = _mm256_setzero_si256();
+    for (size_t k = 0; k < nv; k++) {
+        u[k] = load8(src, i0 + 8 * k, kind);
+        mx = _mm256_max_epu32(mx, _mm256_and_si256(u[k], absm));
+    }
+    uint32_t amax = hmax_epu32(mx);
+    if (amax >= 0x7F800000u) return -1;
+    uint32_t sc = 0;
+    if (amax != 0 && st != 0.0f) sc = nv_scale_code((double)f32_of(amax), d6);
+    if (sc == 0) {   /* a zero block, a zero tensor scale or a scale that rounds to 0: +0 elements */
+        for (size_t k = 0; k < nv; k++) c[k] = _mm256_setzero_si256();
+        emit_codes(c, nv, codes, packed);
+        return 0;
+    }
+    __m256i thr[7];
+    nv_thresholds(e4m3_value(sc) * (double)st, thr);   /* exact: 4 + 24 bits */
+    for (size_t k = 0; k < nv; k++) c[k] = nv_enc8(u[k], thr);
+    emit_codes(c, nv, codes, packed);
+    return (int)sc;
+}
+
+/* The whole tensor, NVFP4 block pass. Returns the row-major index of the first block holding a
+ * NaN or Inf, or SIZE_MAX. */
+BQ_INLINE size_t nv_tensor_avx2(const void *src, const int kind, size_t rows, size_t cols, size_t block, float st,
+                                uint8_t *codes, uint8_t *packed, uint8_t *scales) {
+    const size_t nb = (cols + block - 1) / block, pcols = (cols + 1) / 2;
+    const double d6 = 6.0 * (double)st;
+    uint8_t tmp[256];
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t b = 0; b < nb; b++) {
+            size_t c0 = b * block, L = cols - c0 < block ? cols - c0 : block, i0 = r * cols + c0;
+            uint8_t *oc = codes ? codes + i0 : NULL, *op = packed ? packed + r * pcols + c0 / 2 : NULL;
+            int sc;
+            if (L == 16) sc = nv_block_avx2(src, i0, 2, kind, st, d6, oc, op);
+            else if (L % 8 == 0 && L <= 256) sc = nv_block_avx2(src, i0, L / 8, kind, st, d6, oc, op);
+            else {
+                sc = nv_block_scalar(src, i0, L, kind, st, oc ? oc : tmp);
+                if (sc >= 0 && op) pack_block(oc ? oc : tmp, op, L);
+            }
+            if (sc < 0) return r * nb + b;
+            scales[r * nb + b] = (uint8_t)sc;
+        }
+    }
+    return SIZE_MAX;
+}
+
+BQ_TARGET static size_t nv_f32_avx2(const void *src, size_t rows, size_t cols, size_t block, float st, uint8_t *codes, uint8_t *packed, uint8_t *scales) {
+    return nv_tensor_avx2(src, 0, rows, cols, block, st, codes, packed, scales);
+}
+BQ_TARGET static size_t nv_bf16_avx2(const void *src, size_t rows, size_t cols, size_t block, float st, uint8_t *codes, uint8_t *packed, uint8_t *scales) {
+    return nv_tensor_avx2(src, 1, rows, cols, block, st, codes, packed, scales);
 }
 
 /* ---- drivers ---- */
 
-typedef struct { bq_elem el; octet_mx_rule rule; float st; int nv; } bq_ctx;
-
-__attribute__((target("avx2,fma,f16c")))
-static uint8_t block_avx2(const bq_ctx *c, const void *src, size_t i0, size_t L, int kind, uint8_t *out) {
-    if (c->nv) return kind == 0 ? nv_block_avx2(src, i0, L, 0, c->st, out) : nv_block_avx2(src, i0, L, 1, c->st, out);
-    return kind == 0 ? mx_block_avx2(&c->el, c->rule, src, i0, L, 0, out) : mx_block_avx2(&c->el, c->rule, src, i0, L, 1, out);
-}
-
-__attribute__((target("avx2,fma,f16c")))
-static void pack_avx2_fn(const uint8_t *c, uint8_t *p, size_t L) { pack_avx2(c, p, L); }
-
-static uint8_t block_scalar(const bq_ctx *c, const void *src, size_t i0, size_t L, int kind, uint8_t *out) {
-    return c->nv ? nv_block_scalar(src, i0, L, kind, c->st, out) : mx_block_scalar(&c->el, c->rule, src, i0, L, kind, out);
-}
-
-static void quantize_rows(const bq_ctx *c, const void *src, int kind, size_t rows, size_t cols, size_t block,
-                          uint8_t *codes, uint8_t *packed, uint8_t *scales) {
-    if (rows == 0 || cols == 0 || block == 0) return;
-    const int avx = octet_has_avx2();
+/* The portable path: block by block, scalar. Codes go to `codes` or, when only `packed` is
+ * wanted, to a row buffer packed afterwards (blocks of odd length start on odd elements). */
+static size_t quantize_rows_scalar(const bq_elem *el, octet_mx_rule rule, int nv, float st, const void *src, int kind,
+                                   size_t rows, size_t cols, size_t block, uint8_t *codes, uint8_t *packed, uint8_t *scales) {
     const size_t nb = (cols + block - 1) / block, pcols = (cols + 1) / 2;
-    const int even_blocks = (block % 2) == 0;
-    uint8_t tmp[256];
-    uint8_t *rowbuf = NULL;
-    if (packed && !even_blocks && !codes) rowbuf = (uint8_t *)malloc(cols);
-    for (size_t r = 0; r < rows; r++) {
+    uint8_t *rowbuf = codes ? NULL : (uint8_t *)malloc(cols);
+    size_t bad = SIZE_MAX;
+    for (size_t r = 0; r < rows && bad == SIZE_MAX; r++) {
         uint8_t *rc = codes ? codes + r * cols : rowbuf;
         for (size_t b = 0; b < nb; b++) {
-            size_t c0 = b * block, L = cols - c0 < block ? cols - c0 : block;
-            size_t i0 = r * cols + c0;
-            uint8_t *out = rc ? rc + c0 : (L <= sizeof tmp ? tmp : NULL);
-            uint8_t *heap = NULL;
-            if (!out) out = heap = (uint8_t *)malloc(L);
-            int vec = avx && L % 8 == 0 && L <= 256;
-            scales[r * nb + b] = vec ? block_avx2(c, src, i0, L, kind, out) : block_scalar(c, src, i0, L, kind, out);
-            if (packed && even_blocks) {
-                if (vec) pack_avx2_fn(out, packed + r * pcols + c0 / 2, L);
-                else pack_block(out, packed + r * pcols + c0 / 2, L);
-            }
-            free(heap);
+            size_t c0 = b * block, L = cols - c0 < block ? cols - c0 : block, i0 = r * cols + c0;
+            int sc = nv ? nv_block_scalar(src, i0, L, kind, st, rc + c0) : mx_block_scalar(el, rule, src, i0, L, kind, rc + c0);
+            if (sc < 0) { bad = r * nb + b; break; }
+            scales[r * nb + b] = (uint8_t)sc;
         }
-        if (packed && !even_blocks) pack_block(rc, packed + r * pcols, cols);
+        if (packed && bad == SIZE_MAX) pack_block(rc, packed + r * pcols, cols);
     }
     free(rowbuf);
+    return bad;
 }
 
 void octet_mx_quantize(octet_bq_element element, octet_mx_rule rule, const void *in, int bf16, size_t rows, size_t cols,
                        size_t block, uint8_t *codes, uint8_t *packed, uint8_t *scales) {
-    bq_ctx c = { bq_element(element), rule, 0.0f, 0 };
+    if (rows == 0 || cols == 0 || block == 0) return;
+    bq_elem el = bq_element(element);
     if (element != OCTET_BQ_E2M1) packed = NULL;
-    quantize_rows(&c, in, bf16 ? 1 : 0, rows, cols, block, codes, packed, scales);
+    if (octet_has_avx2() && block % 2 == 0) {
+        switch (element) {
+        case OCTET_BQ_E5M2: (bf16 ? mx_e5m2_bf16_avx2 : mx_e5m2_f32_avx2)(&el, rule, in, rows, cols, block, codes, packed, scales); return;
+        case OCTET_BQ_E2M1: (bf16 ? mx_e2m1_bf16_avx2 : mx_e2m1_f32_avx2)(&el, rule, in, rows, cols, block, codes, packed, scales); return;
+        default: (bf16 ? mx_e4m3_bf16_avx2 : mx_e4m3_f32_avx2)(&el, rule, in, rows, cols, block, codes, packed, scales); return;
+        }
+    }
+    quantize_rows_scalar(&el, rule, 0, 0.0f, in, bf16 ? 1 : 0, rows, cols, block, codes, packed, scales);
 }
 
 void octet_mx_quantize_f32(octet_bq_element element, octet_mx_rule rule, const float *in, size_t rows, size_t cols,
@@ -350,12 +474,11 @@ void octet_mx_quantize_bf16(octet_bq_element element, octet_mx_rule rule, const 
     octet_mx_quantize(element, rule, in, 1, rows, cols, block, codes, packed, scales);
 }
 
-__attribute__((target("avx2")))
-static uint32_t amax_avx2(const void *src, int kind, size_t n, size_t *i_out) {
+BQ_TARGET static uint32_t amax_avx2(const void *src, int kind, size_t n, size_t *i_out) {
     __m256i m0 = _mm256_setzero_si256(), m1 = m0, m2 = m0, m3 = m0;
-    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
     size_t i = 0;
     if (kind == 0) {
+        const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
         for (; i + 32 <= n; i += 32) {
             m0 = _mm256_max_epu32(m0, _mm256_and_si256(load8(src, i, 0), absm));
             m1 = _mm256_max_epu32(m1, _mm256_and_si256(load8(src, i + 8, 0), absm));
@@ -364,14 +487,17 @@ static uint32_t amax_avx2(const void *src, int kind, size_t n, size_t *i_out) {
         }
     } else {
         const __m256i abs16 = _mm256_set1_epi16(0x7FFF);
-        for (; i + 32 <= n; i += 32) {
-            m0 = _mm256_max_epu16(m0, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)((const uint16_t *)src + i)), abs16));
-            m1 = _mm256_max_epu16(m1, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)((const uint16_t *)src + i + 16)), abs16));
+        for (; i + 64 <= n; i += 64) {
+            const uint16_t *p = (const uint16_t *)src + i;
+            m0 = _mm256_max_epu16(m0, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)p), abs16));
+            m1 = _mm256_max_epu16(m1, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(p + 16)), abs16));
+            m2 = _mm256_max_epu16(m2, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(p + 32)), abs16));
+            m3 = _mm256_max_epu16(m3, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(p + 48)), abs16));
         }
-        m0 = _mm256_max_epu16(m0, m1);
-        m1 = m2;
-        /* 16-bit maxima to 32-bit patterns */
+        m0 = _mm256_max_epu16(_mm256_max_epu16(m0, m1), _mm256_max_epu16(m2, m3));
+        /* the sixteen 16-bit maxima as binary32 patterns (x << 16), both halves of each lane */
         m0 = _mm256_max_epu32(_mm256_slli_epi32(m0, 16), _mm256_and_si256(m0, _mm256_set1_epi32((int)0xFFFF0000u)));
+        m1 = m2 = m3 = _mm256_setzero_si256();
     }
     *i_out = i;
     return hmax_epu32(_mm256_max_epu32(_mm256_max_epu32(m0, m1), _mm256_max_epu32(m2, m3)));
@@ -392,10 +518,36 @@ uint32_t octet_nvfp4_tensor_scale(uint32_t amax_bits_) {
     return bits_of(f32_of(amax_bits_) / 2688.0f);   /* one correctly rounded binary32 division */
 }
 
+/* The block pass; returns the row-major index of the first NaN/Inf input or SIZE_MAX. */
+static size_t nv_pass(const void *in, int bf16, size_t rows, size_t cols, size_t block, uint32_t tensor_scale,
+                      uint8_t *codes, uint8_t *packed, uint8_t *scales) {
+    if (rows == 0 || cols == 0 || block == 0) return SIZE_MAX;
+    const int kind = bf16 ? 1 : 0;
+    const float st = f32_of(tensor_scale);
+    size_t bad_block;
+    if (octet_has_avx2() && block % 2 == 0) {
+        bad_block = (bf16 ? nv_bf16_avx2 : nv_f32_avx2)(in, rows, cols, block, st, codes, packed, scales);
+    } else {
+        bq_elem el = bq_element(OCTET_BQ_E2M1);
+        bad_block = quantize_rows_scalar(&el, OCTET_MX_FLOOR, 1, st, in, kind, rows, cols, block, codes, packed, scales);
+    }
+    if (bad_block == SIZE_MAX) return SIZE_MAX;
+    const size_t nb = (cols + block - 1) / block, r = bad_block / nb, c0 = (bad_block % nb) * block;
+    for (size_t c = c0; c < cols; c++) if ((load_bits(in, r * cols + c, kind) & 0x7FFFFFFFu) >= 0x7F800000u) return r * cols + c;
+    return r * cols + c0;   /* not reached */
+}
+
 void octet_nvfp4_quantize_scaled(const void *in, int bf16, size_t rows, size_t cols, size_t block, uint32_t tensor_scale,
                                  uint8_t *codes, uint8_t *packed, uint8_t *scales) {
-    bq_ctx c = { bq_element(OCTET_BQ_E2M1), OCTET_MX_FLOOR, f32_of(tensor_scale), 1 };
-    quantize_rows(&c, in, bf16 ? 1 : 0, rows, cols, block, codes, packed, scales);
+    (void)nv_pass(in, bf16, rows, cols, block, tensor_scale, codes, packed, scales);
+}
+
+int octet_nvfp4_1level_quantize(const void *in, int bf16, size_t rows, size_t cols, size_t block,
+                                uint8_t *codes, uint8_t *packed, uint8_t *scales, size_t *bad) {
+    size_t i = nv_pass(in, bf16, rows, cols, block, 0x3F800000u, codes, packed, scales);
+    if (i == SIZE_MAX) return 0;
+    if (bad) *bad = i;
+    return 1;
 }
 
 int octet_nvfp4_quantize(const void *in, int bf16, size_t rows, size_t cols, size_t block, uint32_t *tensor_scale,
@@ -410,6 +562,6 @@ int octet_nvfp4_quantize(const void *in, int bf16, size_t rows, size_t cols, siz
     uint32_t st = octet_nvfp4_tensor_scale(a);
     *tensor_scale = st;
     if (st == 0 && a != 0) return 2;
-    octet_nvfp4_quantize_scaled(in, bf16, rows, cols, block, st, codes, packed, scales);
+    (void)nv_pass(in, bf16, rows, cols, block, st, codes, packed, scales);
     return 0;
 }

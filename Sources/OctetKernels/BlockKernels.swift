@@ -96,6 +96,20 @@ public enum BlockKernels {
         }
     }
 
+    /// nvfp4_1level: E4M3 block scales `E4M3(amax_block / 6)` and E2M1 elements, no tensor scale.
+    public static func quantizeNVFP4OneLevel(_ input: Input, rows: Int, cols: Int, block: Int = 16,
+                                             codes: UnsafeMutableBufferPointer<UInt8>?, packed: UnsafeMutableBufferPointer<UInt8>? = nil,
+                                             scales: UnsafeMutableBufferPointer<UInt8>) throws(NVFP4Error) {
+        precondition(rows >= 0 && cols >= 0 && block >= 1 && input.count >= rows * cols)
+        precondition((codes?.count ?? Int.max) >= rows * cols && scales.count >= scaleCount(rows: rows, cols: cols, block: block))
+        precondition((packed?.count ?? Int.max) >= packedCount(rows: rows, cols: cols))
+        var bad = 0
+        let r = input.with { p, bf16 in
+            octet_nvfp4_1level_quantize(p, bf16, rows, cols, block, codes?.baseAddress, packed?.baseAddress, scales.baseAddress, &bad)
+        }
+        if r != 0 { throw .nonFinite(index: bad) }
+    }
+
     /// The NVFP4 block pass alone under a given tensor scale (binary32 bits; 0x3F800000 gives
     /// `nvfp4_1level`). Inputs must be finite.
     public static func quantizeNVFP4(_ input: Input, rows: Int, cols: Int, block: Int = 16, tensorScale: UInt32,
@@ -123,6 +137,12 @@ public enum BlockKernels {
         public var packed: [UInt8]?
         public var scales: [UInt8]
         public var tensorScale: UInt32?
+        public init(codes: [UInt8], packed: [UInt8]?, scales: [UInt8], tensorScale: UInt32?) {
+            self.codes = codes
+            self.packed = packed
+            self.scales = scales
+            self.tensorScale = tensorScale
+        }
     }
 
     /// MX quantize of an array (binary32 values or, with `bf16`, bfloat16 bits in `bits`).
@@ -147,17 +167,23 @@ public enum BlockKernels {
         return Result(codes: codes, packed: packed, scales: scales, tensorScale: nil)
     }
 
-    /// NVFP4 quantize of an array (binary32 values or bfloat16 bits).
-    public static func quantizeNVFP4(f32 values: [Float]? = nil, bf16 bits: [UInt16]? = nil, rows: Int, cols: Int, block: Int = 16) throws(NVFP4Error) -> Result {
+    /// NVFP4 quantize of an array (binary32 values or bfloat16 bits); `oneLevel`: nvfp4_1level
+    /// (no tensor scale, `tensorScale` nil in the result).
+    public static func quantizeNVFP4(f32 values: [Float]? = nil, bf16 bits: [UInt16]? = nil, rows: Int, cols: Int, block: Int = 16,
+                                     oneLevel: Bool = false) throws(NVFP4Error) -> Result {
         var codes = [UInt8](repeating: 0, count: rows * cols)
         var packed = [UInt8](repeating: 0, count: packedCount(rows: rows, cols: cols))
         var scales = [UInt8](repeating: 0, count: scaleCount(rows: rows, cols: cols, block: block))
-        let r: Swift.Result<UInt32, NVFP4Error> = withInput(f32: values, bf16: bits) { input in
+        let r: Swift.Result<UInt32?, NVFP4Error> = withInput(f32: values, bf16: bits) { input in
             codes.withUnsafeMutableBufferPointer { c in
                 scales.withUnsafeMutableBufferPointer { s in
                     packed.withUnsafeMutableBufferPointer { p in
-                        Swift.Result { () throws(NVFP4Error) -> UInt32 in
-                            try quantizeNVFP4(input, rows: rows, cols: cols, block: block, codes: c, packed: p, scales: s)
+                        Swift.Result { () throws(NVFP4Error) -> UInt32? in
+                            if oneLevel {
+                                try quantizeNVFP4OneLevel(input, rows: rows, cols: cols, block: block, codes: c, packed: p, scales: s)
+                                return nil
+                            }
+                            return try quantizeNVFP4(input, rows: rows, cols: cols, block: block, codes: c, packed: p, scales: s)
                         }
                     }
                 }
@@ -167,7 +193,7 @@ public enum BlockKernels {
         return Result(codes: codes, packed: packed, scales: scales, tensorScale: st)
     }
 
-    static func withInput<T>(f32: [Float]?, bf16: [UInt16]?, _ body: (Input) -> T) -> T {
+    public static func withInput<T>(f32: [Float]?, bf16: [UInt16]?, _ body: (Input) -> T) -> T {
         if let f32 { return f32.withUnsafeBufferPointer { body(.f32($0)) } }
         return (bf16 ?? []).withUnsafeBufferPointer { body(.bf16($0)) }
     }

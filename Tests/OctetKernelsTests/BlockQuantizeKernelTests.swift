@@ -27,15 +27,24 @@ import OctetKernels
         }
     }
 
-    /// Each value, each midpoint to the next, and the binary32 neighbours of both, times `scale`, both signs.
-    static func sweep(_ vs: [Double], scale: Double) -> [Float] {
+    /// Each value, each midpoint to the next, and the neighbours of both one ulp of the source
+    /// format (binary32 or bfloat16) either side, times `scale`, both signs; as binary32 values
+    /// that the source format holds exactly.
+    static func sweep(_ vs: [Double], scale: Double, _ src: Source) -> [Float] {
         var out: [Float] = []
         var points = vs
         for i in 0 ..< vs.count - 1 { points.append((vs[i] + vs[i + 1]) / 2) }
         points.append(vs.last! * 1.25)   // beyond the max (saturation)
         for p in points {
             let x = Float(p * scale)
-            for y in [x, x.nextUp, x.nextDown] where y.isFinite && y >= 0 { out.append(y); out.append(-y) }
+            let near: [Float]
+            switch src {
+            case .f32: near = [x, x.nextUp, x.nextDown]
+            case .bf16:
+                let b = x.bitPattern >> 16
+                near = [b, b + 1, b == 0 ? 0 : b - 1].map { Float(bitPattern: $0 << 16) }
+            }
+            for y in near where y.isFinite && y >= 0 { out.append(y); out.append(-y) }
         }
         return out
     }
@@ -54,7 +63,46 @@ import OctetKernels
         }
     }
 
-    /// Compares kernel output for one tensor (rows × cols) with the reference, on both paths.
+    /// The kernel's result for `name` (the same call the reference answers): codes, packed
+    /// nibbles and scales through the array API, or, with `packedOnly`, through the buffer API
+    /// with no code buffer (4-bit schemes: the packed stores alone).
+    static func kernel(_ name: String, rule: MXScaleRule?, _ xs: [Float], _ bits: [UInt16], rows: Int, cols: Int, block: Int, src: Source,
+                       packedOnly: Bool) -> Swift.Result<BlockKernels.Result, BlockKernels.NVFP4Error> {
+        let f = src == .f32 ? xs : nil, b = src == .bf16 ? bits : nil
+        let el: BlockKernels.MXElement = name == "mxfp4" ? .e2m1 : name == "mxfp8_e5m2" ? .e5m2 : .e4m3
+        let r = BlockKernels.MXRule(rawValue: (rule ?? .floor).rawValue)!
+        if !packedOnly {
+            if name.hasPrefix("nvfp4") {
+                return Swift.Result { () throws(BlockKernels.NVFP4Error) in
+                    try BlockKernels.quantizeNVFP4(f32: f, bf16: b, rows: rows, cols: cols, block: block, oneLevel: name == "nvfp4_1level")
+                }
+            }
+            return .success(BlockKernels.quantizeMX(el, rule: r, f32: f, bf16: b, rows: rows, cols: cols, block: block))
+        }
+        var packed = [UInt8](repeating: 0xEE, count: BlockKernels.packedCount(rows: rows, cols: cols))
+        var scales = [UInt8](repeating: 0xEE, count: BlockKernels.scaleCount(rows: rows, cols: cols, block: block))
+        let st: Swift.Result<UInt32?, BlockKernels.NVFP4Error> = BlockKernels.withInput(f32: f, bf16: b) { input in
+            packed.withUnsafeMutableBufferPointer { p in
+                scales.withUnsafeMutableBufferPointer { sc in
+                    Swift.Result { () throws(BlockKernels.NVFP4Error) -> UInt32? in
+                        switch name {
+                        case "nvfp4": return try BlockKernels.quantizeNVFP4(input, rows: rows, cols: cols, block: block, codes: nil, packed: p, scales: sc)
+                        case "nvfp4_1level":
+                            try BlockKernels.quantizeNVFP4OneLevel(input, rows: rows, cols: cols, block: block, codes: nil, packed: p, scales: sc)
+                            return nil
+                        default:
+                            BlockKernels.quantizeMX(el, rule: r, input, rows: rows, cols: cols, block: block, codes: nil, packed: p, scales: sc)
+                            return nil
+                        }
+                    }
+                }
+            }
+        }
+        return st.map { BlockKernels.Result(codes: [], packed: packed, scales: scales, tensorScale: $0) }
+    }
+
+    /// Compares kernel output for one tensor (rows × cols) with the reference, on both paths
+    /// (dispatched and scalar), and for 4-bit schemes also with the packed output alone.
     static func check(_ name: String, rule: MXScaleRule? = nil, _ xs: [Float], rows: Int, cols: Int, block: Int, src: Source,
                       _ context: String, log: inout MismatchLog) {
         precondition(xs.count == rows * cols)
@@ -62,38 +110,45 @@ import OctetKernels
         let ex = exact(xs, src)
         let table = (0 ..< rows).map { Array(ex[$0 * cols ..< ($0 + 1) * cols]) }
         let bits = xs.map { UInt16($0.bitPattern >> 16) }
-        let refResult = Result { try s.quantize(table) }
+        let refResult = Result { () throws(BlockError) in try s.quantize(table) }
+        let fourBit = name == "mxfp4" || name.hasPrefix("nvfp4")
         for scalar in [false, true] {
-            func run() -> Swift.Result<BlockKernels.Result, BlockKernels.NVFP4Error> {
-                let f = src == .f32 ? xs : nil, b = src == .bf16 ? bits : nil
-                if name.hasPrefix("nvfp4") { return Swift.Result { () throws(BlockKernels.NVFP4Error) in try BlockKernels.quantizeNVFP4(f32: f, bf16: b, rows: rows, cols: cols, block: block) } }
-                let el: BlockKernels.MXElement = name == "mxfp4" ? .e2m1 : name == "mxfp8_e5m2" ? .e5m2 : .e4m3
-                let r = BlockKernels.MXRule(rawValue: (rule ?? .floor).rawValue)!
-                return .success(BlockKernels.quantizeMX(el, rule: r, f32: f, bf16: b, rows: rows, cols: cols, block: block))
-            }
-            let k = scalar ? Kernels.withScalarPaths(run) : run()
-            let where_ = "\(context) \(name) \(rule.map(\.rawValue) ?? "") \(src) \(scalar ? "scalar" : "dispatched")"
-            switch (refResult, k) {
-            case (.failure, .failure): continue
-            case (.failure(let e), .success): log.record("\(where_): the reference refuses (\(e)), the kernel does not"); continue
-            case (.success, .failure(let e)): log.record("\(where_): the kernel refuses (\(e))"); continue
-            case (.success(let ref), .success(let got)):
-                if ref.tensorScale != got.tensorScale {
-                    log.record("\(where_): tensor scale \(String(describing: ref.tensorScale)) vs \(String(describing: got.tensorScale))")
-                }
-                let nb = (cols + block - 1) / block
-                for r in 0 ..< rows {
-                    for b in 0 ..< nb where ref.scales[r][b] != Int(got.scales[r * nb + b]) {
-                        log.record("\(where_): row \(r) block \(b) scale ref \(KernelTest.hex(ref.scales[r][b])) kernel \(KernelTest.hex(got.scales[r * nb + b]))")
+            for packedOnly in fourBit ? [false, true] : [false] {
+                let run = { kernel(name, rule: rule, xs, bits, rows: rows, cols: cols, block: block, src: src, packedOnly: packedOnly) }
+                let k = scalar ? Kernels.withScalarPaths(run) : run()
+                let where_ = "\(context) \(name) \(rule.map(\.rawValue) ?? "") \(src) \(scalar ? "scalar" : "dispatched")\(packedOnly ? " packed-only" : "")"
+                switch (refResult, k) {
+                case (.failure(let e), .failure(let ke)):
+                    // the same refusal at the same place
+                    switch ke {
+                    case .nonFinite(let i):
+                        if e.row != i / cols + 1 || e.column != i % cols + 1 { log.record("\(where_): the reference refuses at \(e), the kernel at index \(i)") }
+                    case .tensorScaleUnderflow:
+                        if e.row != nil || !e.message.contains("underflow") { log.record("\(where_): the reference refuses with \(e), the kernel with \(ke)") }
                     }
-                    for c in 0 ..< cols where ref.codes[r][c] != Int(got.codes[r * cols + c]) {
-                        let x = xs[r * cols + c]
-                        log.record("\(where_): [\(r),\(c)] x=\(x) (\(KernelTest.floatBits(x))) scale \(KernelTest.hex(ref.scales[r][c / block])) ref \(KernelTest.hex(ref.codes[r][c])) kernel \(KernelTest.hex(got.codes[r * cols + c]))")
+                    continue
+                case (.failure(let e), .success): log.record("\(where_): the reference refuses (\(e)), the kernel does not"); continue
+                case (.success, .failure(let e)): log.record("\(where_): the kernel refuses (\(e))"); continue
+                case (.success(let ref), .success(let got)):
+                    if ref.tensorScale != got.tensorScale {
+                        log.record("\(where_): tensor scale \(String(describing: ref.tensorScale)) vs \(String(describing: got.tensorScale))")
                     }
-                    if let p = got.packed {
-                        let pc = (cols + 1) / 2
-                        let want = try! ref.packed(row: r, .lowFirst)
-                        if Array(p[r * pc ..< (r + 1) * pc]) != want { log.record("\(where_): row \(r) packing differs") }
+                    let nb = (cols + block - 1) / block
+                    for r in 0 ..< rows {
+                        for b in 0 ..< nb where ref.scales[r][b] != Int(got.scales[r * nb + b]) {
+                            log.record("\(where_): row \(r) block \(b) scale ref \(KernelTest.hex(ref.scales[r][b])) kernel \(KernelTest.hex(got.scales[r * nb + b]))")
+                        }
+                        if !packedOnly {
+                            for c in 0 ..< cols where ref.codes[r][c] != Int(got.codes[r * cols + c]) {
+                                let x = xs[r * cols + c]
+                                log.record("\(where_): [\(r),\(c)] x=\(x) (\(KernelTest.floatBits(x))) scale \(KernelTest.hex(ref.scales[r][c / block])) ref \(KernelTest.hex(ref.codes[r][c])) kernel \(KernelTest.hex(got.codes[r * cols + c]))")
+                            }
+                        }
+                        if fourBit {
+                            let pc = (cols + 1) / 2
+                            let want = try! ref.packed(row: r, .lowFirst)
+                            if let p = got.packed, Array(p[r * pc ..< (r + 1) * pc]) == want {} else { log.record("\(where_): row \(r) packing differs") }
+                        }
                     }
                 }
             }
@@ -110,9 +165,9 @@ import OctetKernels
         for (name, el) in Self.mxSchemes {
             let vs = Self.values(el)
             let emax = Int(log2(vs.last!).rounded(.down))
-            for e in [-135, -127, -126, -100, -20, -3, 0, 7, 60, 110] where e + emax <= 127 {
+            for e in [-135, -127, -126, -100, -20, -3, 0, 7, 60, 110, 127 - emax] where e + emax <= 127 {
                 let scale = pow(2.0, Double(e))
-                let elems = Self.sweep(vs, scale: scale)
+                let elems = Self.sweep(vs, scale: scale, src)
                 for head in [Float(vs.last! * scale), Float(pow(2.0, Double(e + emax))), Float(vs.last! * scale).nextUp] where head.isFinite && head > 0 {
                     var xs: [Float] = []
                     for chunk in stride(from: 0, to: elems.count, by: 31) {
@@ -137,17 +192,26 @@ import OctetKernels
         var log = MismatchLog("nvfp4 sweep")
         let e2m1 = Self.values(.e2m1)
         let e4m3 = Self.values(.e4m3)
-        for amaxT in [Float(2688), 1000, 1, 3.1e-3, 1e30, 1e-33, 2.5e-40] {
-            let st = Double(amaxT / 2688)
+        // nil: nvfp4_1level (s_t = 1, no tensor amax); its blocks also go past 6·448 (saturating scales)
+        for amaxT in [Float(2688), 1000, 1, 3.1e-3, 1e30, 1e-33, 2.5e-40, nil] {
+            let st = amaxT.map { Double($0 / 2688) } ?? 1
+            let limit = amaxT ?? .greatestFiniteMagnitude
             var xs: [Float] = []
-            var row0 = [amaxT]
+            var row0 = [amaxT ?? 1e6]
             while row0.count < 16 { row0.append(0) }
             xs += row0
+            if amaxT == nil {   // block maxima that round to scale 0, to the smallest scales, and beyond 448
+                for y: Float in [1e-3, 6 * 0x1p-10, (6 * 0x1p-10 as Float).nextUp, (6 * 0x1p-10 as Float).nextDown, 6 * 0x1p-9, 3000, 2688, 2784, Float(2784).nextUp, Float(2784).nextDown, 1e38] {
+                    var b: [Float] = [y, -y / 2, y / 5, -0.0]
+                    while b.count < 16 { b.append(-y / Float(b.count + 2)) }
+                    xs += b
+                }
+            }
             for sc in 1 ..< e4m3.count {
                 let d = e4m3[sc] * st
                 let head = Float(6 * d)
-                guard head > 0, head <= amaxT else { continue }
-                let elems = Self.sweep(e2m1, scale: d).filter { abs($0) <= head }
+                guard head > 0, head <= limit else { continue }
+                let elems = Self.sweep(e2m1, scale: d, src).filter { abs($0) <= head }
                 for chunk in stride(from: 0, to: elems.count, by: 15) {
                     var b = [head] + elems[chunk ..< min(chunk + 15, elems.count)]
                     while b.count < 16 { b.append(0) }
@@ -156,7 +220,7 @@ import OctetKernels
                 // the block scale's own rounding: maxima at midpoints of E4M3 · 6 s_t and neighbours
                 if sc + 1 < e4m3.count {
                     let m = Float((e4m3[sc] + e4m3[sc + 1]) / 2 * 6 * st)
-                    for y in [m, m.nextUp, m.nextDown] where y > 0 && y <= amaxT {
+                    for y in [m, m.nextUp, m.nextDown] where y > 0 && y <= limit {
                         var b = [y, -y / 3, y / 7, Float(-0.0)]
                         while b.count < 16 { b.append(y / Float(b.count + 1)) }
                         xs += b
@@ -164,7 +228,7 @@ import OctetKernels
                 }
             }
             let rows = xs.count / 16
-            Self.check("nvfp4", xs, rows: rows, cols: 16, block: 16, src: src, "amax_t=\(amaxT)", log: &log)
+            Self.check(amaxT == nil ? "nvfp4_1level" : "nvfp4", xs, rows: rows, cols: 16, block: 16, src: src, "amax_t=\(amaxT.map { "\($0)" } ?? "none")", log: &log)
         }
         log.finish()
     }
@@ -189,8 +253,11 @@ import OctetKernels
             }
             for b in blocks {
                 let xs = (0 ..< 4).flatMap { _ in b }
-                Self.check("nvfp4", xs, rows: 1, cols: 16, block: 16, src: src, "edge \(b)", log: &log)
+                for name in ["nvfp4", "nvfp4_1level"] { Self.check(name, xs, rows: 1, cols: 16, block: 16, src: src, "edge \(b)", log: &log) }
             }
+            // a NaN in the second row, after finite rows (the first non-finite position is reported)
+            let late = [Float](repeating: 1, count: 16) + [2, 3, -.infinity] + [Float](repeating: 1, count: 13)
+            for name in ["nvfp4", "nvfp4_1level"] { Self.check(name, late, rows: 2, cols: 16, block: 16, src: src, "late inf", log: &log) }
             // all-zero tensor, tensor scale underflow, subnormal tensor scale
             Self.check("nvfp4", [Float](repeating: 0, count: 32), rows: 2, cols: 16, block: 16, src: src, "zeros", log: &log)
             Self.check("nvfp4", [Float](repeating: -0.0, count: 16), rows: 1, cols: 16, block: 16, src: src, "-zeros", log: &log)
@@ -219,7 +286,9 @@ import OctetKernels
                     }
                 }
                 for block in [16, 32, 7] {
-                    Self.check("nvfp4", xs, rows: rows, cols: cols, block: block, src: src, "\(rows)x\(cols) b\(block)", log: &log)
+                    for name in ["nvfp4", "nvfp4_1level"] {
+                        Self.check(name, xs, rows: rows, cols: cols, block: block, src: src, "\(rows)x\(cols) b\(block)", log: &log)
+                    }
                 }
             }
         }
@@ -254,6 +323,7 @@ import OctetKernels
                     }
                 }
                 Self.check("nvfp4", xs, rows: rows, cols: cols, block: 16, src: src, dname, log: &log)
+                Self.check("nvfp4_1level", xs, rows: rows, cols: cols, block: 16, src: src, dname, log: &log)
             }
         }
         log.finish()

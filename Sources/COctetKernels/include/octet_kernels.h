@@ -179,6 +179,10 @@ uint32_t octet_nvfp4_tensor_scale(uint32_t amax_bits);
  * the tensor scale underflow to 0 (the reference's errors). */
 int octet_nvfp4_quantize(const void *in, int bf16, size_t rows, size_t cols, size_t block, uint32_t *tensor_scale,
                          uint8_t *codes, uint8_t *packed, uint8_t *scales, size_t *bad);
+/* nvfp4_1level (nvfp4_1level_b K): the block pass with s_t = 1. Returns 0, or 1 when an input is NaN
+ * or Inf (its row-major index in *bad; the outputs are then incomplete). */
+int octet_nvfp4_1level_quantize(const void *in, int bf16, size_t rows, size_t cols, size_t block,
+                                uint8_t *codes, uint8_t *packed, uint8_t *scales, size_t *bad);
 /* The block pass alone under a given tensor scale (binary32 bits; 0x3F800000 is nvfp4_1level). Inputs
  * must be finite. */
 void octet_nvfp4_quantize_scaled(const void *in, int bf16, size_t rows, size_t cols, size_t block, uint32_t tensor_scale,
