@@ -394,6 +394,97 @@ BQ_INLINE int nv_block_avx2(const void *src, size_t i0, const size_t nv, const i
     return (int)sc;
 }
 
+/* dec(code) of E4M3 for the block scale codes 1..0x7E (exact in binary64); entry 0 is +Inf so that a
+ * zero-scale block gets thresholds no finite input passes (its codes are forced to +0 below). */
+static const double nv_dec[128] = {
+    __builtin_inf(), 0x1.0000000000000p-9, 0x1.0000000000000p-8, 0x1.8000000000000p-8, 0x1.0000000000000p-7, 0x1.4000000000000p-7, 0x1.8000000000000p-7, 0x1.c000000000000p-7,
+    0x1.0000000000000p-6, 0x1.2000000000000p-6, 0x1.4000000000000p-6, 0x1.6000000000000p-6, 0x1.8000000000000p-6, 0x1.a000000000000p-6, 0x1.c000000000000p-6, 0x1.e000000000000p-6,
+    0x1.0000000000000p-5, 0x1.2000000000000p-5, 0x1.4000000000000p-5, 0x1.6000000000000p-5, 0x1.8000000000000p-5, 0x1.a000000000000p-5, 0x1.c000000000000p-5, 0x1.e000000000000p-5,
+    0x1.0000000000000p-4, 0x1.2000000000000p-4, 0x1.4000000000000p-4, 0x1.6000000000000p-4, 0x1.8000000000000p-4, 0x1.a000000000000p-4, 0x1.c000000000000p-4, 0x1.e000000000000p-4,
+    0x1.0000000000000p-3, 0x1.2000000000000p-3, 0x1.4000000000000p-3, 0x1.6000000000000p-3, 0x1.8000000000000p-3, 0x1.a000000000000p-3, 0x1.c000000000000p-3, 0x1.e000000000000p-3,
+    0x1.0000000000000p-2, 0x1.2000000000000p-2, 0x1.4000000000000p-2, 0x1.6000000000000p-2, 0x1.8000000000000p-2, 0x1.a000000000000p-2, 0x1.c000000000000p-2, 0x1.e000000000000p-2,
+    0x1.0000000000000p-1, 0x1.2000000000000p-1, 0x1.4000000000000p-1, 0x1.6000000000000p-1, 0x1.8000000000000p-1, 0x1.a000000000000p-1, 0x1.c000000000000p-1, 0x1.e000000000000p-1,
+    0x1.0000000000000p+0, 0x1.2000000000000p+0, 0x1.4000000000000p+0, 0x1.6000000000000p+0, 0x1.8000000000000p+0, 0x1.a000000000000p+0, 0x1.c000000000000p+0, 0x1.e000000000000p+0,
+    0x1.0000000000000p+1, 0x1.2000000000000p+1, 0x1.4000000000000p+1, 0x1.6000000000000p+1, 0x1.8000000000000p+1, 0x1.a000000000000p+1, 0x1.c000000000000p+1, 0x1.e000000000000p+1,
+    0x1.0000000000000p+2, 0x1.2000000000000p+2, 0x1.4000000000000p+2, 0x1.6000000000000p+2, 0x1.8000000000000p+2, 0x1.a000000000000p+2, 0x1.c000000000000p+2, 0x1.e000000000000p+2,
+    0x1.0000000000000p+3, 0x1.2000000000000p+3, 0x1.4000000000000p+3, 0x1.6000000000000p+3, 0x1.8000000000000p+3, 0x1.a000000000000p+3, 0x1.c000000000000p+3, 0x1.e000000000000p+3,
+    0x1.0000000000000p+4, 0x1.2000000000000p+4, 0x1.4000000000000p+4, 0x1.6000000000000p+4, 0x1.8000000000000p+4, 0x1.a000000000000p+4, 0x1.c000000000000p+4, 0x1.e000000000000p+4,
+    0x1.0000000000000p+5, 0x1.2000000000000p+5, 0x1.4000000000000p+5, 0x1.6000000000000p+5, 0x1.8000000000000p+5, 0x1.a000000000000p+5, 0x1.c000000000000p+5, 0x1.e000000000000p+5,
+    0x1.0000000000000p+6, 0x1.2000000000000p+6, 0x1.4000000000000p+6, 0x1.6000000000000p+6, 0x1.8000000000000p+6, 0x1.a000000000000p+6, 0x1.c000000000000p+6, 0x1.e000000000000p+6,
+    0x1.0000000000000p+7, 0x1.2000000000000p+7, 0x1.4000000000000p+7, 0x1.6000000000000p+7, 0x1.8000000000000p+7, 0x1.a000000000000p+7, 0x1.c000000000000p+7, 0x1.e000000000000p+7,
+    0x1.0000000000000p+8, 0x1.2000000000000p+8, 0x1.4000000000000p+8, 0x1.6000000000000p+8, 0x1.8000000000000p+8, 0x1.a000000000000p+8, 0x1.c000000000000p+8, 0.0,
+};
+
+/* Four consecutive full NVFP4 blocks of 16 (64 elements from i0), their scale work done four
+ * blocks at a time in binary64 lanes. The scale code of each block: q = RN64(amax / (6 s_t))
+ * read from its bits as nv_scale_code does; a lane whose q is an E4M3 midpoint (the exact
+ * residual must decide), below 2^-6 (subnormal scale codes) or whose amax is 0 goes through
+ * nv_scale_code itself. Writes four scale codes; returns -1 (nothing written) when a block holds
+ * NaN or Inf. */
+BQ_INLINE int nv_group4_avx2(const void *src, size_t i0, const int kind, float st, double d6, uint8_t *codes, uint8_t *packed, uint8_t *scales) {
+    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
+    __m256i u[8], m[4];
+    for (int j = 0; j < 4; j++) {
+        u[2 * j] = load8(src, i0 + 16 * j, kind);
+        u[2 * j + 1] = load8(src, i0 + 16 * j + 8, kind);
+        m[j] = _mm256_max_epu32(_mm256_and_si256(u[2 * j], absm), _mm256_and_si256(u[2 * j + 1], absm));
+    }
+    /* the four maxima, transposed: lane j = amax of block j */
+    __m256i a01 = _mm256_max_epu32(_mm256_unpacklo_epi32(m[0], m[1]), _mm256_unpackhi_epi32(m[0], m[1]));
+    __m256i a23 = _mm256_max_epu32(_mm256_unpacklo_epi32(m[2], m[3]), _mm256_unpackhi_epi32(m[2], m[3]));
+    __m256i c4 = _mm256_max_epu32(_mm256_unpacklo_epi64(a01, a23), _mm256_unpackhi_epi64(a01, a23));
+    __m128i am = _mm_max_epu32(_mm256_castsi256_si128(c4), _mm256_extracti128_si256(c4, 1));
+    if (_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(am, _mm_set1_epi32(0x7F7FFFFF))))) return -1;
+    const __m256d q = _mm256_div_pd(_mm256_cvtps_pd(_mm_castsi128_ps(am)), _mm256_set1_pd(d6));
+    const __m256i qb = _mm256_castpd_si256(q);
+    const __m256i low = _mm256_and_si256(qb, _mm256_set1_epi64x((1ll << 49) - 1));
+    __m256i code = _mm256_sub_epi64(_mm256_srli_epi64(qb, 49), _mm256_set1_epi64x((1023 - 7) << 3));
+    code = _mm256_sub_epi64(code, _mm256_cmpgt_epi64(low, _mm256_set1_epi64x(1ll << 48)));   /* + 1 above the midpoint */
+    code = _mm256_blendv_epi8(code, _mm256_set1_epi64x(0x7E), _mm256_cmpgt_epi64(code, _mm256_set1_epi64x(0x7E)));   /* saturate */
+    const __m256i special = _mm256_or_si256(_mm256_cmpeq_epi64(low, _mm256_set1_epi64x(1ll << 48)),
+                                            _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x3F90000000000000ll), qb));   /* tie, or q < 2^-6 (amax 0 too) */
+    int64_t sc[4];
+    _mm256_storeu_si256((__m256i *)sc, code);
+    int sp = _mm256_movemask_pd(_mm256_castsi256_pd(special));
+    if (sp) {
+        uint32_t amx[4];
+        _mm_storeu_si128((__m128i *)amx, am);
+        for (int j = 0; j < 4; j++)
+            if (sp >> j & 1) sc[j] = amx[j] == 0 ? 0 : (int64_t)nv_scale_code((double)f32_of(amx[j]), d6);
+    }
+    for (int j = 0; j < 4; j++) scales[j] = (uint8_t)sc[j];
+    /* thresholds of the four blocks, seven per block (nv_thresholds), and the sign masks (a block
+     * with scale 0 has D = +Inf: no input passes a threshold, and its sign mask is 0: +0 codes) */
+    const __m256d D = _mm256_mul_pd(_mm256_setr_pd(nv_dec[sc[0]], nv_dec[sc[1]], nv_dec[sc[2]], nv_dec[sc[3]]), _mm256_set1_pd((double)st));
+    static const double mid[7] = { 0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5.0 };
+    __attribute__((aligned(16))) int32_t thr4[8][4];
+    const __m256i narrow = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+    const __m128i one = _mm_set1_epi32(1);
+    for (int k = 0; k < 7; k++) {
+        __m256d t = _mm256_mul_pd(D, _mm256_set1_pd(mid[k]));
+        __m128 r = _mm256_cvtpd_ps(t);
+        __m256d b = _mm256_cvtps_pd(r);
+        __m256d inc = (k & 1) ? _mm256_cmp_pd(b, t, _CMP_LT_OQ) : _mm256_cmp_pd(b, t, _CMP_LE_OQ);
+        __m128i inc32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(inc), narrow));
+        _mm_store_si128((__m128i *)thr4[k], _mm_sub_epi32(_mm_sub_epi32(_mm_castps_si128(r), one), inc32));
+    }
+    for (int j = 0; j < 4; j++) thr4[7][j] = sc[j] ? 8 : 0;
+    __m256i c[8];
+    for (int j = 0; j < 4; j++) {
+        __m256i thr[7];
+        for (int k = 0; k < 7; k++) thr[k] = _mm256_set1_epi32(thr4[k][j]);
+        const __m256i sm = _mm256_set1_epi32(thr4[7][j]);
+        for (int h = 0; h < 2; h++) {
+            __m256i uu = u[2 * j + h], a = _mm256_and_si256(uu, absm);
+            __m256i n = _mm256_cmpgt_epi32(a, thr[0]);
+            for (int k = 1; k < 7; k++) n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[k]));
+            c[2 * j + h] = _mm256_or_si256(_mm256_sub_epi32(_mm256_setzero_si256(), n), _mm256_and_si256(_mm256_srli_epi32(uu, 28), sm));
+        }
+    }
+    emit_codes(c, 8, codes, packed);
+    return 0;
+}
+
 /* The whole tensor, NVFP4 block pass. Returns the row-major index of the first block holding a
  * NaN or Inf, or SIZE_MAX. */
 BQ_INLINE size_t nv_tensor_avx2(const void *src, const int kind, size_t rows, size_t cols, size_t block, float st,
@@ -406,6 +497,8 @@ BQ_INLINE size_t nv_tensor_avx2(const void *src, const int kind, size_t rows, si
             size_t c0 = b * block, L = cols - c0 < block ? cols - c0 : block, i0 = r * cols + c0;
             uint8_t *oc = codes ? codes + i0 : NULL, *op = packed ? packed + r * pcols + c0 / 2 : NULL;
             int sc;
+            if (block == 16 && st != 0.0f && b + 4 <= cols / 16 &&
+                nv_group4_avx2(src, i0, kind, st, d6, oc, op, scales + r * nb + b) == 0) { b += 3; continue; }
             if (L == 16) sc = nv_block_avx2(src, i0, 2, kind, st, d6, oc, op);
             else if (L % 8 == 0 && L <= 256) sc = nv_block_avx2(src, i0, L / 8, kind, st, d6, oc, op);
             else {

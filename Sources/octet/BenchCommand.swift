@@ -129,6 +129,8 @@ struct BenchSuite {
         "convert f16->float8_e4m3fn rne saturate", "convert bf16->float8_e4m3fn rne saturate",
         "decode float8_e4m3fn->f32", "dot int8 x int8 (exact int32)", "gemm int8 256x256x256 (exact int32)",
         "dot fp8 e4m3fn fp32:lanes32", "dot fp8 e4m3fn exact (kulisch)",
+        "blocks quantize f32->mxfp8_e4m3", "blocks quantize bf16->mxfp8_e4m3", "blocks quantize f32->mxfp4",
+        "blocks quantize bf16->mxfp4", "blocks quantize f32->nvfp4", "blocks quantize bf16->nvfp4",
     ]
 
     func wanted(_ kernel: String) -> Bool {
@@ -343,6 +345,53 @@ struct BenchSuite {
                 }
             }
             if sink == 42 { print("") }
+        }
+
+        // MARK: block quantization (Specs/blocks.md §2; blockquant.c)
+        // A tensor of 1 × 4096 (L1) or 4096 × 4096 (streaming), blocks along rows. Outputs: MXFP8
+        // codes (1 byte per element), MXFP4 and NVFP4 packed nibbles (½ byte), and the scales (one
+        // byte per 32 or 16 elements). The GB/s row counts the input once plus every output byte;
+        // NVFP4 reads its input twice (the tensor amax, then the blocks), which the count does not
+        // credit, so its figure is the bandwidth of the operation, not of the memory traffic.
+        let packedOut = benchBuffer(n / 2) { _ in UInt8(0) }
+        let scaleOut = benchBuffer(n / 16) { _ in UInt8(0) }
+        struct BlockCase { let name: String; let scheme: String; let bf16: Bool; let outBytes: Double }
+        let blockCases = [
+            BlockCase(name: "blocks quantize f32->mxfp8_e4m3", scheme: "mxfp8_e4m3", bf16: false, outBytes: 1 + 1.0 / 32),
+            BlockCase(name: "blocks quantize bf16->mxfp8_e4m3", scheme: "mxfp8_e4m3", bf16: true, outBytes: 1 + 1.0 / 32),
+            BlockCase(name: "blocks quantize f32->mxfp4", scheme: "mxfp4", bf16: false, outBytes: 0.5 + 1.0 / 32),
+            BlockCase(name: "blocks quantize bf16->mxfp4", scheme: "mxfp4", bf16: true, outBytes: 0.5 + 1.0 / 32),
+            BlockCase(name: "blocks quantize f32->nvfp4", scheme: "nvfp4", bf16: false, outBytes: 0.5 + 1.0 / 16),
+            BlockCase(name: "blocks quantize bf16->nvfp4", scheme: "nvfp4", bf16: true, outBytes: 0.5 + 1.0 / 16),
+        ]
+        for bc in blockCases where wanted(bc.name) {
+            let input: BlockKernels.Input = bc.bf16 ? .bf16(UnsafeBufferPointer(bf16)) : .f32(UnsafeBufferPointer(f32))
+            func quantize(_ size: Int) {
+                let cols = 4096, rows = size / cols
+                if bc.scheme == "nvfp4" {
+                    _ = try? BlockKernels.quantizeNVFP4(input, rows: rows, cols: cols, codes: nil, packed: packedOut, scales: scaleOut)
+                } else {
+                    let el: BlockKernels.MXElement = bc.scheme == "mxfp4" ? .e2m1 : .e4m3
+                    BlockKernels.quantizeMX(el, input, rows: rows, cols: cols, codes: el == .e2m1 ? nil : out8,
+                                            packed: el == .e2m1 ? packedOut : nil, scales: scaleOut)
+                }
+            }
+            for size in [l1, streaming] {
+                let t = seconds { quantize(size) }
+                let ts = seconds(maxSamples: size == l1 ? nil : min(samples, 3)) { Kernels.withScalarPaths { quantize(size) } }
+                var baselines = [("scalar C path", Double(size) / ts / 1e6)]
+                if size == l1 {
+                    let scheme = try! BlockSchemes.named(bc.scheme)
+                    let row = [bc.bf16 ? refBF16 : refInputs]
+                    let tr = seconds(maxSamples: 1) { _ = try? scheme.quantize(row) }
+                    baselines.append(("GMP reference (BlockScheme.quantize)", Double(l1) / tr / 1e6))
+                }
+                emit(bc.name, n: size, unit: "M elem/s", throughput: Double(size) / t / 1e6, baselines: baselines)
+                if size == streaming {
+                    let bytes = Double(size) * ((bc.bf16 ? 2 : 4) + bc.outBytes)
+                    emit(bc.name, n: size, unit: "GB/s", throughput: bytes / t / 1e9, baselines: [("memcpy bandwidth", copyGBs())])
+                }
+            }
         }
     }
 }

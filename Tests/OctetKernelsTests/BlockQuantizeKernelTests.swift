@@ -227,8 +227,12 @@ import OctetKernels
                     }
                 }
             }
-            let rows = xs.count / 16
-            Self.check(amaxT == nil ? "nvfp4_1level" : "nvfp4", xs, rows: rows, cols: 16, block: 16, src: src, "amax_t=\(amaxT.map { "\($0)" } ?? "none")", log: &log)
+            // rows of one block (the per-block route) and of four (the kernel's four-block route)
+            while xs.count % 64 != 0 { xs.append(0) }
+            for cols in [16, 64] {
+                Self.check(amaxT == nil ? "nvfp4_1level" : "nvfp4", xs, rows: xs.count / cols, cols: cols, block: 16, src: src,
+                           "amax_t=\(amaxT.map { "\($0)" } ?? "none") cols=\(cols)", log: &log)
+            }
         }
         log.finish()
     }
@@ -254,6 +258,9 @@ import OctetKernels
             for b in blocks {
                 let xs = (0 ..< 4).flatMap { _ in b }
                 for name in ["nvfp4", "nvfp4_1level"] { Self.check(name, xs, rows: 1, cols: 16, block: 16, src: src, "edge \(b)", log: &log) }
+                // the same block beside three others (zero, tiny, ordinary) on the four-block route
+                let four = xs + [Float](repeating: 0, count: 16) + xs.map { $0 * 1e-30 } + (0 ..< 16).map { Float($0) - 7.5 }
+                for name in ["nvfp4", "nvfp4_1level"] { Self.check(name, four, rows: 1, cols: 64, block: 16, src: src, "edge×4 \(b)", log: &log) }
             }
             // a NaN in the second row, after finite rows (the first non-finite position is reported)
             let late = [Float](repeating: 1, count: 16) + [2, 3, -.infinity] + [Float](repeating: 1, count: 13)
