@@ -415,13 +415,25 @@ static const double nv_dec[128] = {
     0x1.0000000000000p+8, 0x1.2000000000000p+8, 0x1.4000000000000p+8, 0x1.6000000000000p+8, 0x1.8000000000000p+8, 0x1.a000000000000p+8, 0x1.c000000000000p+8, 0.0,
 };
 
-/* Four consecutive full NVFP4 blocks of 16 (64 elements from i0), their scale work done four
- * blocks at a time in binary64 lanes. The scale code of each block: q = RN64(amax / (6 s_t))
+/* Threshold U − 1 of midpoint t for four blocks (D in binary64 lanes), as nv_thresholds. */
+BQ_INLINE void nv_threshold4(__m256d D, double t, const int strict, int32_t *dst) {
+    __m256d T = _mm256_mul_pd(D, _mm256_set1_pd(t));
+    __m128 r = _mm256_cvtpd_ps(T);
+    __m256d b = _mm256_cvtps_pd(r);
+    __m256d inc = strict ? _mm256_cmp_pd(b, T, _CMP_LE_OQ) : _mm256_cmp_pd(b, T, _CMP_LT_OQ);
+    __m128i inc32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(inc), _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6)));
+    _mm_store_si128((__m128i *)dst, _mm_sub_epi32(_mm_sub_epi32(_mm_castps_si128(r), _mm_set1_epi32(1)), inc32));
+}
+
+/* Phase A of four consecutive full NVFP4 blocks of 16 (64 elements from i0): their scale work
+ * done four blocks at a time in binary64 lanes, thresholds and sign masks stored for phase B (a
+ * row chunk of blocks goes through phase A before any of its elements, so that the division and
+ * conversion chains of many blocks overlap). The scale code of each block: q = RN64(amax / (6 s_t))
  * read from its bits as nv_scale_code does; a lane whose q is an E4M3 midpoint (the exact
  * residual must decide), below 2^-6 (subnormal scale codes) or whose amax is 0 goes through
- * nv_scale_code itself. Writes four scale codes; returns -1 (nothing written) when a block holds
- * NaN or Inf. */
-BQ_INLINE int nv_group4_avx2(const void *src, size_t i0, const int kind, float st, double d6, uint8_t *codes, uint8_t *packed, uint8_t *scales) {
+ * nv_scale_code itself. Writes four scale codes and thr4; returns -1 (nothing written) when a
+ * block holds NaN or Inf. */
+BQ_INLINE int nv_scales4_avx2(const void *src, size_t i0, const int kind, float st, double d6, uint8_t *scales, int32_t thr4[8][4]) {
     const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
     __m256i u[8], m[4];
     for (int j = 0; j < 4; j++) {
@@ -443,46 +455,60 @@ BQ_INLINE int nv_group4_avx2(const void *src, size_t i0, const int kind, float s
     code = _mm256_blendv_epi8(code, _mm256_set1_epi64x(0x7E), _mm256_cmpgt_epi64(code, _mm256_set1_epi64x(0x7E)));   /* saturate */
     const __m256i special = _mm256_or_si256(_mm256_cmpeq_epi64(low, _mm256_set1_epi64x(1ll << 48)),
                                             _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x3F90000000000000ll), qb));   /* tie, or q < 2^-6 (amax 0 too) */
-    int64_t sc[4];
-    _mm256_storeu_si256((__m256i *)sc, code);
-    int sp = _mm256_movemask_pd(_mm256_castsi256_pd(special));
-    if (sp) {
+    const int sp = _mm256_movemask_pd(_mm256_castsi256_pd(special));
+    __m256d dec;
+    if (__builtin_expect(sp == 0, 1)) {
+        /* every code >= 8 (normal): dec(code) = 2^(code>>3 - 7) · (1 + (code & 7)/8), built in the bits */
+        dec = _mm256_castsi256_pd(_mm256_add_epi64(_mm256_slli_epi64(code, 49), _mm256_set1_epi64x((1023ll - 7) << 52)));
+        __m128i c32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(code, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6)));
+        c32 = _mm_packus_epi16(_mm_packus_epi32(c32, c32), c32);
+        int32_t four = _mm_cvtsi128_si32(c32);
+        memcpy(scales, &four, 4);
+        _mm_store_si128((__m128i *)thr4[7], _mm_set1_epi32(8));
+    } else {
+        int64_t sc[4];
         uint32_t amx[4];
+        _mm256_storeu_si256((__m256i *)sc, code);
         _mm_storeu_si128((__m128i *)amx, am);
-        for (int j = 0; j < 4; j++)
+        for (int j = 0; j < 4; j++) {
             if (sp >> j & 1) sc[j] = amx[j] == 0 ? 0 : (int64_t)nv_scale_code((double)f32_of(amx[j]), d6);
-    }
-    for (int j = 0; j < 4; j++) scales[j] = (uint8_t)sc[j];
-    /* thresholds of the four blocks, seven per block (nv_thresholds), and the sign masks (a block
-     * with scale 0 has D = +Inf: no input passes a threshold, and its sign mask is 0: +0 codes) */
-    const __m256d D = _mm256_mul_pd(_mm256_setr_pd(nv_dec[sc[0]], nv_dec[sc[1]], nv_dec[sc[2]], nv_dec[sc[3]]), _mm256_set1_pd((double)st));
-    static const double mid[7] = { 0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5.0 };
-    __attribute__((aligned(16))) int32_t thr4[8][4];
-    const __m256i narrow = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
-    const __m128i one = _mm_set1_epi32(1);
-    for (int k = 0; k < 7; k++) {
-        __m256d t = _mm256_mul_pd(D, _mm256_set1_pd(mid[k]));
-        __m128 r = _mm256_cvtpd_ps(t);
-        __m256d b = _mm256_cvtps_pd(r);
-        __m256d inc = (k & 1) ? _mm256_cmp_pd(b, t, _CMP_LT_OQ) : _mm256_cmp_pd(b, t, _CMP_LE_OQ);
-        __m128i inc32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(inc), narrow));
-        _mm_store_si128((__m128i *)thr4[k], _mm_sub_epi32(_mm_sub_epi32(_mm_castps_si128(r), one), inc32));
-    }
-    for (int j = 0; j < 4; j++) thr4[7][j] = sc[j] ? 8 : 0;
-    __m256i c[8];
-    for (int j = 0; j < 4; j++) {
-        __m256i thr[7];
-        for (int k = 0; k < 7; k++) thr[k] = _mm256_set1_epi32(thr4[k][j]);
-        const __m256i sm = _mm256_set1_epi32(thr4[7][j]);
-        for (int h = 0; h < 2; h++) {
-            __m256i uu = u[2 * j + h], a = _mm256_and_si256(uu, absm);
-            __m256i n = _mm256_cmpgt_epi32(a, thr[0]);
-            for (int k = 1; k < 7; k++) n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[k]));
-            c[2 * j + h] = _mm256_or_si256(_mm256_sub_epi32(_mm256_setzero_si256(), n), _mm256_and_si256(_mm256_srli_epi32(uu, 28), sm));
+            scales[j] = (uint8_t)sc[j];
+            thr4[7][j] = sc[j] ? 8 : 0;
         }
+        dec = _mm256_setr_pd(nv_dec[sc[0]], nv_dec[sc[1]], nv_dec[sc[2]], nv_dec[sc[3]]);
     }
-    emit_codes(c, 8, codes, packed);
+    /* thresholds of the four blocks, seven per block (nv_thresholds); a block with scale 0 has
+     * D = +Inf (nv_dec[0]): no input passes a threshold, and its sign mask is 0: +0 codes */
+    const __m256d D = _mm256_mul_pd(dec, _mm256_set1_pd((double)st));
+    nv_threshold4(D, 0.25, 1, thr4[0]);
+    nv_threshold4(D, 0.75, 0, thr4[1]);
+    nv_threshold4(D, 1.25, 1, thr4[2]);
+    nv_threshold4(D, 1.75, 0, thr4[3]);
+    nv_threshold4(D, 2.5, 1, thr4[4]);
+    nv_threshold4(D, 3.5, 0, thr4[5]);
+    nv_threshold4(D, 5.0, 1, thr4[6]);
     return 0;
+}
+
+/* Phase B of four blocks: their elements against the thresholds phase A stored. */
+BQ_INLINE void nv_elems4_avx2(const void *src, size_t i0, const int kind, const int32_t thr4[8][4], uint8_t *codes, uint8_t *packed) {
+    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
+    for (int p = 0; p < 2; p++) {   /* two blocks (32 elements) at a time, stored as they are done */
+        __m256i c[4];
+        for (int q = 0; q < 2; q++) {
+            const int j = 2 * p + q;
+            __m256i thr[7];
+            for (int k = 0; k < 7; k++) thr[k] = _mm256_set1_epi32(thr4[k][j]);
+            const __m256i sm = _mm256_set1_epi32(thr4[7][j]);
+            for (int h = 0; h < 2; h++) {
+                __m256i uu = load8(src, i0 + 16 * j + 8 * h, kind), a = _mm256_and_si256(uu, absm);
+                __m256i n = _mm256_cmpgt_epi32(a, thr[0]);
+                for (int k = 1; k < 7; k++) n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[k]));
+                c[2 * q + h] = _mm256_or_si256(_mm256_sub_epi32(_mm256_setzero_si256(), n), _mm256_and_si256(_mm256_srli_epi32(uu, 28), sm));
+            }
+        }
+        emit_codes(c, 4, codes ? codes + 32 * p : NULL, packed ? packed + 16 * p : NULL);
+    }
 }
 
 /* The whole tensor, NVFP4 block pass. Returns the row-major index of the first block holding a
@@ -492,13 +518,24 @@ BQ_INLINE size_t nv_tensor_avx2(const void *src, const int kind, size_t rows, si
     const size_t nb = (cols + block - 1) / block, pcols = (cols + 1) / 2;
     const double d6 = 6.0 * (double)st;
     uint8_t tmp[256];
+    __attribute__((aligned(32))) int32_t thr[16][8][4];
     for (size_t r = 0; r < rows; r++) {
         for (size_t b = 0; b < nb; b++) {
             size_t c0 = b * block, L = cols - c0 < block ? cols - c0 : block, i0 = r * cols + c0;
             uint8_t *oc = codes ? codes + i0 : NULL, *op = packed ? packed + r * pcols + c0 / 2 : NULL;
             int sc;
-            if (block == 16 && st != 0.0f && b + 4 <= cols / 16 &&
-                nv_group4_avx2(src, i0, kind, st, d6, oc, op, scales + r * nb + b) == 0) { b += 3; continue; }
+            if (block == 16 && st != 0.0f && b + 4 <= cols / 16) {
+                /* a chunk of up to 64 full blocks, four at a time: phase A for all, then phase B */
+                size_t groups = (cols / 16 - b) / 4;
+                if (groups > 16) groups = 16;
+                size_t g = 0;
+                for (; g < groups; g++)
+                    if (nv_scales4_avx2(src, i0 + 64 * g, kind, st, d6, scales + r * nb + b + 4 * g, thr[g]) != 0) break;
+                for (size_t h = 0; h < g; h++)
+                    nv_elems4_avx2(src, i0 + 64 * h, kind, thr[h], oc ? oc + 64 * h : NULL, op ? op + 32 * h : NULL);
+                if (g > 0) { b += 4 * g - 1; continue; }
+                /* a NaN or Inf among the next four blocks: the per-block route finds it */
+            }
             if (L == 16) sc = nv_block_avx2(src, i0, 2, kind, st, d6, oc, op);
             else if (L % 8 == 0 && L <= 256) sc = nv_block_avx2(src, i0, L / 8, kind, st, d6, oc, op);
             else {
