@@ -292,12 +292,40 @@ BQ_INLINE void mx_tensor_avx2(const bq_elem *el, octet_mx_rule rule, const void 
                               size_t block, uint8_t *codes, uint8_t *packed, uint8_t *scales,
                               const int M, const int bias, const int maxcode, const int sign_shift, const int sign_bit) {
     const size_t nb = (cols + block - 1) / block, pcols = (cols + 1) / 2;
+    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
     uint8_t tmp[256];
+    float sbits[64];
     for (size_t r = 0; r < rows; r++) {
         for (size_t b = 0; b < nb; b++) {
             size_t c0 = b * block, L = cols - c0 < block ? cols - c0 : block, i0 = r * cols + c0;
             uint8_t *oc = codes ? codes + i0 : NULL, *op = packed ? packed + r * pcols + c0 / 2 : NULL;
             uint8_t sc;
+            if (block == 32 && b + 1 < cols / 32) {
+                /* a chunk of up to 64 full blocks: their scales first (the amax -> exponent -> 2^-e
+                 * chain of each block is long, and independent across blocks), then the elements */
+                size_t nfull = cols / 32 - b;
+                if (nfull > 64) nfull = 64;
+                for (size_t g = 0; g < nfull; g++) {
+                    __m256i m0 = _mm256_and_si256(load8(src, i0 + 32 * g, kind), absm), m1 = _mm256_and_si256(load8(src, i0 + 32 * g + 8, kind), absm);
+                    __m256i m2 = _mm256_and_si256(load8(src, i0 + 32 * g + 16, kind), absm), m3 = _mm256_and_si256(load8(src, i0 + 32 * g + 24, kind), absm);
+                    uint32_t amax = hmax_epu32(_mm256_max_epu32(_mm256_max_epu32(m0, m1), _mm256_max_epu32(m2, m3)));
+                    int e = amax >= 0x7F800000u ? 128 : mx_exponent(el, rule, amax);
+                    scales[r * nb + b + g] = e > 127 ? 0xFF : (uint8_t)(e + 127);
+                    sbits[g] = e > 127 ? 0.0f : pow2f(-e);
+                }
+                for (size_t g = 0; g < nfull; g++) {
+                    __m256i c[4];
+                    if (scales[r * nb + b + g] == 0xFF) {   /* the NaN scale: codes 0 */
+                        c[0] = c[1] = c[2] = c[3] = _mm256_setzero_si256();
+                    } else {
+                        const __m256 sv = _mm256_broadcast_ss(&sbits[g]);
+                        for (int k = 0; k < 4; k++) c[k] = mx_enc8(load8(src, i0 + 32 * g + 8 * k, kind), sv, M, bias, maxcode, sign_shift, sign_bit);
+                    }
+                    emit_codes(c, 4, oc ? oc + 32 * g : NULL, op ? op + 16 * g : NULL);
+                }
+                b += nfull - 1;
+                continue;
+            }
             if (L == 32) sc = mx_block_avx2(el, rule, src, i0, 4, kind, M, bias, maxcode, sign_shift, sign_bit, oc, op);
             else if (L % 8 == 0 && L <= 256) sc = mx_block_avx2(el, rule, src, i0, L / 8, kind, M, bias, maxcode, sign_shift, sign_bit, oc, op);
             else {

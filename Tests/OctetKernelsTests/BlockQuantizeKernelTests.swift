@@ -249,10 +249,15 @@ import OctetKernels
         for src in Source.allCases {
             for (name, _) in Self.mxSchemes {
                 for rule in MXScaleRule.allCases {
+                    var row: [Float] = []
                     for b in blocks {
                         let xs = (0 ..< 8).flatMap { i in b.map { $0 * (i % 2 == 0 ? 1 : -1) } }   // 32 elements
                         Self.check(name, rule: rule, xs, rows: 1, cols: 32, block: 32, src: src, "edge \(b)", log: &log)
+                        row += xs
                     }
+                    // every edge block in one row (the kernel's multi-block route), and two such rows
+                    Self.check(name, rule: rule, row, rows: 1, cols: row.count, block: 32, src: src, "edge row", log: &log)
+                    Self.check(name, rule: rule, row + row.reversed(), rows: 2, cols: row.count, block: 32, src: src, "edge rows", log: &log)
                 }
             }
             for b in blocks {
