@@ -32,6 +32,15 @@ extension Format {
                 if v.isZero { return .zero(negative: negative) }
                 return .number(negative ? -v : v)
             }
+        case .tapered(let t):
+            switch t.classify(code) {
+            case .nan: return .nan(negative: false)
+            case .infinity(let negative): return .infinity(negative: negative)
+            case .finite(let negative, let magnitude):
+                let v = t.magnitudeValue(magnitude)
+                if v.isZero { return .zero(negative: false) }
+                return .number(negative ? -v : v)
+            }
         }
     }
 

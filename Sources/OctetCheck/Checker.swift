@@ -429,7 +429,7 @@ public struct Checker {
     func simplerCodes(_ code: Int, _ f: Format) -> [Int] {
         let finite = f.value(ofCode: code).isFinite
         var out: [Int] = []
-        let signBit = f.isSigned && f.floatLayout != nil ? f.floatLayout!.signBit : 0
+        let signBit = f.floatLayout?.signBit ?? f.taperedLayout?.signBit ?? 0
         if signBit != 0 && code & signBit != 0 { out.append(code & ~signBit) }
         let mag = signBit != 0 ? code & ~signBit : code
         if mag > 1 { out.append((code & signBit) | mag / 2) }

@@ -71,6 +71,9 @@ public enum Generators {
         if let fl = f.floatLayout, let maxV = values.last {
             let e = maxV.floorLog2
             values.append(maxV + Rational(BigInt(1), timesTwoToThe: e - fl.mantissaBits))   // next value of the grid
+        } else if let t = f.taperedLayout, let maxV = values.last {
+            let top = t.binade(exponent: t.maxExponent)!
+            values.append(maxV + Rational(BigInt(1), timesTwoToThe: top.exponent - top.mantissaBits))
         }
         var points: [UInt32] = []
         var mids: [UInt32] = []

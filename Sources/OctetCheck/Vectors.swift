@@ -211,7 +211,7 @@ public enum VectorWriter {
         for f in FormatRegistry.all {
             let (d, n) = decodeTable(f)
             files.append(("decode/\(f.name).txt", d, n))
-            guard f.floatLayout != nil else { continue }
+            guard f.isFloatingPoint else { continue }
             let inputs = boundaryInputs(f)
             for mode in RoundingMode.allCases {
                 for policy in OverflowPolicy.allCases {

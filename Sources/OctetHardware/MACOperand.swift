@@ -48,6 +48,10 @@ public struct MACOperand: Sendable, Hashable {
             }
             significandWidth = i.bits
             exponentCount = 1
+        case .tapered:
+            // The gate model sizes a multiplier from one significand width and an exponent range;
+            // a tapered format's width changes with the exponent, which Appendix B does not cover.
+            throw HardwareError("\(format.name) is tapered (its precision depends on the exponent): the gate model covers fixed-layout floats and integers")
         case .float(let f):
             guard !symmetric else { throw HardwareError("symmetric applies to integer formats (got \(format.name))") }
             guard format.isEnumerable else {

@@ -279,6 +279,9 @@ struct DescribeCommand: ParsableCommand {
                     if v.rational!.isZero { cls = "zero" }
                     else if fl.subnormals && magnitude >> fl.mantissaBits == 0 { cls = "subnormal" }
                     else { cls = "normal" }
+                } else if let t = f.taperedLayout {
+                    if v.rational!.isZero { cls = "zero" }
+                    else { cls = v.rational!.magnitude < t.minNormal ? "denormal" : "normal" }
                 } else { cls = v.rational!.isZero ? "zero" : "integer" }
             }
             out += "  \(f.hex(c))   \(cls.padding(10)) \(v)\n"

@@ -252,7 +252,7 @@ import Testing
                 row.nan.contains(i) ? "nan" : row.inf.contains(i) ? "infinity"
                 : (decoded[i].value == 0 ? "zero" : nil)
             if let c = expectedClass { #expect(cells[1] == c, "\(cells[0])") }
-            else { #expect(["normal", "subnormal", "integer"].contains(cells[1]), "\(cells[0])") }
+            else { #expect((row.tapered ? ["normal", "denormal"] : ["normal", "subnormal", "integer"]).contains(cells[1]), "\(cells[0])") }
         }
     }
 

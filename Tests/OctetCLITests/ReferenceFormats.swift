@@ -32,9 +32,11 @@ struct RefFormat: Sendable, CustomTestStringConvertible {
     let minFinite: Double
     let minNormal: Double?
     let minSub: Double?
+    /// HiF8: a float whose precision depends on the exponent (no single e/m/bias).
+    var tapered = false
 
     var testDescription: String { name }
-    var isFloat: Bool { e != nil }
+    var isFloat: Bool { e != nil || tapered }
     var signCode: Int? { signed ? 1 << (bits - 1) : nil }
 }
 
@@ -74,6 +76,14 @@ let referenceFormats: [RefFormat] = [
        max: 28, minNormal: 0.25, minSub: 0.0625),
     fp("float4_e2m1fn", aliases: ["f4E2M1FN", "ocp_e2m1", "FLOAT4E2M1"], 4, e: 2, m: 1, bias: 1, nan: [], negZero: true,
        max: 6, minNormal: 1, minSub: 0.5),
+    // Scale formats: CUTLASS float_ue4m3_t (7 bits, NaN 0x7F), ml_dtypes float8_e5m3fnu, en_dtypes float4_e1m2.
+    fp("float8_ue4m3", aliases: ["ue4m3"], 7, signed: false, e: 4, m: 3, bias: 7, nan: [0x7F], max: 448, minNormal: 0x1p-6, minSub: 0x1p-9),
+    fp("float8_e5m3fnu", aliases: ["ue5m3"], 8, signed: false, e: 5, m: 3, bias: 15, nan: [0xFF], max: 114688, minNormal: 0x1p-14, minSub: 0x1p-17),
+    fp("float4_e1m2", aliases: ["e1m2"], 4, e: 1, m: 2, bias: 1, nan: [], negZero: true, max: 1.75, minNormal: 1, minSub: 0.25),
+    // HiF8 (arXiv:2409.16626): max 1·2^15, denormals 2^-22…2^-16, normals from 2^-15, ±Inf 0x6F/0xEF, NaN 0x80.
+    RefFormat(name: "hifloat8", aliases: ["hif8"], bits: 8, signed: true, e: nil, m: nil, bias: nil, subnormals: true,
+              inf: [0x6F, 0xEF], nan: [0x80], negZero: false, max: 32768, minFinite: -32768, minNormal: 0x1p-15, minSub: 0x1p-22,
+              tapered: true),
 
     // P3109 v4.0, K = 8, signed (NaN 0x80; Extended: +Inf 0x7F, -Inf 0xFF).
     fp("binary8p1se", 8, e: 7, m: 0, bias: 64, inf: [0x7F, 0xFF], nan: [0x80], max: 0x1p62, minNormal: 0x1p-63, minSub: nil),

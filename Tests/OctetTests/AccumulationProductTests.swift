@@ -74,6 +74,10 @@ enum AccRef {
             "float6_e2m3fn": .init(signed: true, e: 2, m: 3, bias: 1, specials: .none),
             "float6_e3m2fn": .init(signed: true, e: 3, m: 2, bias: 3, specials: .none),
             "float4_e2m1fn": .init(signed: true, e: 2, m: 1, bias: 1, specials: .none),
+            // Scale formats of issue 13: CUTLASS float_ue4m3_t, ml_dtypes float8_e5m3fnu, en_dtypes float4_e1m2.
+            "float8_ue4m3": .init(signed: false, e: 4, m: 3, bias: 7, specials: .nanTop),
+            "float8_e5m3fnu": .init(signed: false, e: 5, m: 3, bias: 15, specials: .nanTop),
+            "float4_e1m2": .init(signed: true, e: 1, m: 2, bias: 1, specials: .none),
             "binary4p2sf": .init(signed: true, e: 2, m: 1, bias: 2, specials: .fnuz),
             "fp8_e2m5": .init(signed: true, e: 2, m: 5, bias: 2, specials: .fnuz),
             "fp8_e3m4": .init(signed: true, e: 3, m: 4, bias: 4, specials: .fnuz),
@@ -99,6 +103,7 @@ enum AccRef {
     /// The decoded value of every code of a registered format, by my own decoding.
     static func values(_ name: String) -> [Double]? {
         if let l = layouts[name] { return (0 ..< (1 << l.bits)).map(l.decode) }
+        if name == "hifloat8" { return (0 ..< 256).map(ScaleFormatPeerTests.hif8Paper) }   // tapered: the paper's fields
         if let i = integers[name] {
             return (0 ..< (1 << i.bits)).map { c in Double(i.signed && c >= 1 << (i.bits - 1) ? c - (1 << i.bits) : c) }
         }

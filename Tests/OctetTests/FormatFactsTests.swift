@@ -147,6 +147,21 @@ private let facts: [FactRow] = [
           nan: [], negZero: true, max: "28", minNormal: "0.25", minSub: "0.0625"),
     float("float4_e2m1fn", ["f4E2M1FN", "ocp_e2m1", "FLOAT4E2M1"], bits: 4, s: 1, e: 2, m: 1, bias: 1,
           nan: [], negZero: true, max: "6", minNormal: "1", minSub: "0.5"),
+    // Scale formats (issue 13). UE4M3: CUTLASS float_ue4m3_t, "Range: [0:448]", NaN = exponent and
+    // mantissa all ones; UE5M3: ml_dtypes 0.7.0 finfo(float8_e5m3fnu).max = 114688, tiny 2^-14,
+    // smallest_subnormal 2^-17; E1M2: en_dtypes 0.0.4 finfo(float4_e1m2).max = 1.75, tiny 1, 0.25.
+    float("float8_ue4m3", ["ue4m3", "float_ue4m3"], bits: 7, s: 0, e: 4, m: 3, bias: 7,
+          nan: [0x7F], negZero: false, max: "448", minNormal: "2^-6", minSub: "2^-9"),
+    float("float8_e5m3fnu", ["ue5m3", "e5m3fnu"], bits: 8, s: 0, e: 5, m: 3, bias: 15,
+          nan: [0xFF], negZero: false, max: "114688", minNormal: "2^-14", minSub: "2^-17"),
+    float("float4_e1m2", ["e1m2", "float4_e1m2fn"], bits: 4, s: 1, e: 1, m: 2, bias: 1,
+          nan: [], negZero: true, max: "1.75", minNormal: "1", minSub: "0.25"),
+    // HiF8 (arXiv:2409.16626 §2): tapered, so no single exponent/mantissa width or bias. Max = exponent
+    // +15 with mantissa 0; ±Inf = exponent +15 with mantissa 1; NaN at the -0 code; the smallest
+    // normal 2^-15 (D = 4, exponent −15), the smallest denormal 2^(1−23).
+    FactRow(name: "hifloat8", aliases: ["hif8"], bits: 8, signBits: 1, exponentBits: nil, mantissaBits: nil, bias: nil,
+            inf: [0x6F, 0xEF], nan: [0x80], negativeZero: false, max: "2^15", minFinite: "-2^15",
+            minNormal: "2^-15", minSubnormal: "2^-22"),
 
     // §3.2 P3109 v4.0, K = 8. Signed: E = 8-P, M = P-1, bias 2^(7-P), NaN 0x80, Extended ±Inf 0x7F/0xFF.
     float("binary8p1se", ["Binary8p1se"], bits: 8, s: 1, e: 7, m: 0, bias: 64, inf: [0x7F, 0xFF], nan: [0x80],

@@ -115,6 +115,7 @@ public struct KulischDerivation: Sendable, Hashable {
         switch f.kind {
         case .integer: return .one
         case .float(let fl): return fl.minSubnormal ?? fl.minNormal
+        case .tapered(let t): return t.minPositive
         }
     }
 }

@@ -74,6 +74,7 @@ public struct TruncatedAccumulator: Sendable, Hashable {
         switch f.kind {
         case .integer: return x.isZero ? 0 : x.floorLog2
         case .float(let fl): return x.isZero ? fl.minExponent : max(x.floorLog2, fl.minExponent)
+        case .tapered(let t): return x.isZero ? t.minExponent : max(x.floorLog2, t.minExponent)
         }
     }
 

@@ -51,6 +51,9 @@ extension Format {
             case .none: sp = "no Inf, no NaN: every code is a number"
             }
             return s + "; " + sp
+        case .tapered(let t):
+            let widths = t.binades.map(\.mantissaBits)
+            return "1 sign, tapered: exponents \(t.minExponent)…\(t.maxExponent) with \(widths.min()!)…\(widths.max()!) mantissa bits by binade (prefix-coded exponent width); no -0; the single NaN at the negative-zero code; ±Inf just above ±max"
         }
     }
 }

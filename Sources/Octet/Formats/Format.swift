@@ -22,6 +22,8 @@ public struct Format: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case float(FloatFormat)
         case integer(IntegerFormat)
+        /// Precision that depends on the exponent (HiF8).
+        case tapered(TaperedFormat)
     }
 
     public let name: String
@@ -41,6 +43,7 @@ public struct Format: Sendable, Hashable {
         switch kind {
         case .float(let f): return f.bits
         case .integer(let i): return i.bits
+        case .tapered(let t): return t.bits
         }
     }
     /// Whether every code can be listed (decode-all, describe, exhaustive tests): up to 16 bits.
@@ -56,10 +59,15 @@ public struct Format: Sendable, Hashable {
         switch kind {
         case .float(let f): return f.signed
         case .integer(let i): return i.signed
+        case .tapered: return true
         }
     }
     public var floatLayout: FloatFormat? { if case .float(let f) = kind { return f } else { return nil } }
     public var integerLayout: IntegerFormat? { if case .integer(let i) = kind { return i } else { return nil } }
+    public var taperedLayout: TaperedFormat? { if case .tapered(let t) = kind { return t } else { return nil } }
+    /// Whether codes carry a sign bit and a magnitude (floats, fixed or tapered), so that the
+    /// magnitude of a code is `code & ~signBit`.
+    public var isFloatingPoint: Bool { integerLayout == nil }
 
     /// Hex digits used to print a code: two up to 8 bits, four up to 16, then eight or sixteen.
     public var hexDigits: Int { bits <= 8 ? 2 : bits <= 16 ? 4 : bits <= 32 ? 8 : 16 }
@@ -73,6 +81,7 @@ public struct Format: Sendable, Hashable {
     // MARK: Facts
 
     public var infinityCodes: [Int] {
+        if let t = taperedLayout { return [false, true].compactMap { t.infinityCode(negative: $0) } }
         guard let f = floatLayout else { return [] }
         return [false, true].compactMap { f.infinityCode(negative: $0) }.sorted().reduce(into: []) { if $0.last != $1 { $0.append($1) } }
     }
@@ -82,6 +91,7 @@ public struct Format: Sendable, Hashable {
     public func classifyCode(_ code: Int) -> CodeClass {
         switch kind {
         case .float(let f): return f.classify(code)
+        case .tapered(let t): return t.classify(code)
         case .integer(let i):
             let v = i.value(of: code)
             return .finite(negative: v < 0, magnitude: abs(v))
@@ -91,6 +101,7 @@ public struct Format: Sendable, Hashable {
     public var maxFinite: Rational {
         switch kind {
         case .float(let f): return f.maxFinite
+        case .tapered(let t): return t.maxFinite
         case .integer(let i): return Rational(i.maxValue)
         }
     }
@@ -98,9 +109,11 @@ public struct Format: Sendable, Hashable {
     public var minFinite: Rational {
         switch kind {
         case .float(let f): return f.signed ? -f.maxFinite : (f.hasZero ? .zero : f.minNormal)
+        case .tapered(let t): return -t.maxFinite
         case .integer(let i): return Rational(i.minValue)
         }
     }
-    public var minNormal: Rational? { floatLayout?.minNormal }
-    public var minSubnormal: Rational? { floatLayout?.minSubnormal }
+    public var minNormal: Rational? { floatLayout?.minNormal ?? taperedLayout?.minNormal }
+    /// For a tapered format, its smallest positive value (HiF8's smallest denormal).
+    public var minSubnormal: Rational? { floatLayout?.minSubnormal ?? taperedLayout?.minPositive }
 }

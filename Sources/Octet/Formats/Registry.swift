@@ -79,6 +79,20 @@ public enum FormatRegistry {
                   spec: "OCP MX v1.0 FP6 E3M2", e: 3, m: 2, bias: 3, specials: .none),
             float("float4_e2m1fn", ["e2m1", "ocp_e2m1", "f4e2m1fn", "float4e2m1"],
                   spec: "OCP MX v1.0 FP4 E2M1", e: 2, m: 1, bias: 1, specials: .none),
+            // Scale formats (issue 13). UE4M3 is E4M3 without its sign bit: 7 bits, stored in a byte
+            // whose bit 7 is 0 (CUTLASS ignores it on decode and never sets it).
+            float("float8_ue4m3", ["ue4m3", "float_ue4m3", "f8ue4m3"],
+                  spec: "NVIDIA NVFP4 block scale, CUTLASS float_ue4m3_t (include/cutlass/float8.h, exmy_base.h @7107b05): unsigned E4M3, 7 of 8 bits, NaN 0x7F",
+                  signed: false, e: 4, m: 3, bias: 7, specials: .nanTop),
+            float("float8_e5m3fnu", ["ue5m3", "e5m3fnu", "f8e5m3fnu"],
+                  spec: "ml_dtypes 0.7.0 float8_e5m3fnu (UE5M3 scale): unsigned, bias 15, subnormals, NaN 0xFF, no Inf",
+                  signed: false, e: 5, m: 3, bias: 15, specials: .nanTop),
+            float("float4_e1m2", ["e1m2", "float4_e1m2fn", "f4e1m2"],
+                  spec: "en_dtypes 0.0.4 float4_e1m2 (Ascend FLOAT4_E1M2, torch_npu float4_e1m2fn_x2): bias 1, ±0, no Inf or NaN",
+                  e: 1, m: 2, bias: 1, specials: .none),
+            Format(name: "hifloat8", aliases: ["hif8", "hifloat8_t"],
+                   spec: "Huawei HiFloat8 (arXiv:2409.16626): tapered, 3/3/3/2/1 mantissa bits by exponent, denormals to 2^-22, max 32768, NaN 0x80, ±Inf 0x6F/0xEF",
+                   kind: .tapered(.hif8)),
         ]
         // IEEE P3109 v4.0, K = 8: signed P = 1…7, unsigned P = 1…8, Extended and Finite.
         for p in 1...7 {

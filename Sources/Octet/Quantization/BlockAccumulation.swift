@@ -25,7 +25,7 @@ public struct BlockTerm: Sendable, Hashable {
 extension BlockTensor {
     /// The element at (r, c) as a datapath holds it: its value in the element format (MXINT8:
     /// the code × 2^-6; integer groups: q − z), that value's binade exponent, and the scale S it
-    /// is multiplied by (nil for an MX block whose scale is NaN).
+    /// is multiplied by (nil when the scale is NaN or infinite: an MX NaN scale, or a user-supplied non-finite scale).
     public func factor(row r: Int, column c: Int) -> (element: ExactValue, exponent: Int, scale: Rational?) {
         let sc = scale(row: r, column: c)
         let code = codes[r][c]
@@ -40,20 +40,20 @@ extension BlockTensor {
                 element = scheme.element.value(ofCode: code)
             }
         case .e4m3:
-            let st = tensorScale.map { BlockScheme.binary32.value(ofCode: Int($0)).rational! } ?? .one
+            let st = tensorScale.map { BlockScheme.binary32.value(ofCode: Int($0)).rational } ?? .one
             element = scheme.element.value(ofCode: code)
-            s = BlockScheme.e4m3.value(ofCode: sc).rational! * st
+            s = BlockScheme.ue4m3.value(ofCode: sc).rational.flatMap { b in st.map { b * $0 } }
         case .float32:
             element = scheme.element.value(ofCode: code)
-            s = BlockScheme.binary32.value(ofCode: sc).rational!
+            s = BlockScheme.binary32.value(ofCode: sc).rational
         case .integer(let zp):
             let i = scheme.element.integerLayout!
             var z = Rational.zero
             if let zc = zeroPoints?[r / scheme.blockRows][c / scheme.blockCols] {
-                z = zp == .integer ? Rational(i.value(of: zc)) : BlockScheme.binary32.value(ofCode: zc).rational!
+                z = zp == .integer ? Rational(i.value(of: zc)) : (BlockScheme.binary32.value(ofCode: zc).rational ?? .zero)
             }
-            element = ExactValue(Rational(i.value(of: code)) - z)
-            s = BlockScheme.binary32.value(ofCode: sc).rational!
+            element = ExactValue(Rational(i.value(of: code)) - z)   // (a non-finite zero point: value(row:column:) is NaN)
+            s = BlockScheme.binary32.value(ofCode: sc).rational
         }
         let e: Int
         if let d = element.rational.flatMap({ Dyadic(exactly: $0) }) {

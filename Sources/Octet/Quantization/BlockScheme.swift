@@ -63,13 +63,16 @@ public struct BlockScheme: Sendable, Hashable, CustomStringConvertible {
     /// The format of the tensor scale of two-level schemes (binary32).
     public static let tensorScaleFormat = binary32
     static let e4m3 = try! FormatRegistry.named("float8_e4m3fn")
+    /// NVFP4's block-scale format: the unsigned E4M3 of CUTLASS `float_ue4m3_t` (the codes of
+    /// float8_e4m3fn's non-negative values; a scale is never negative).
+    static let ue4m3 = try! FormatRegistry.named("float8_ue4m3")
     static let e8m0 = try! FormatRegistry.named("float8_e8m0fnu")
 
     /// The format of the stored block scales.
     public var scaleFormat: Format {
         switch scaling {
         case .mx: return Self.e8m0
-        case .e4m3: return Self.e4m3
+        case .e4m3: return Self.ue4m3
         case .float32, .integer: return Self.binary32
         }
     }
@@ -88,6 +91,9 @@ public struct BlockScheme: Sendable, Hashable, CustomStringConvertible {
             throw .invalid("\(element.name) elements need integer scaling (or MXINT8)")
         }
         guard element.bits <= 8 else { throw .invalid("block elements have at most 8 bits") }
+        if case .mx = scaling, element.taperedLayout != nil {
+            throw .invalid("\(element.name) is tapered: MX elements are the OCP FP8/FP6/FP4 layouts or int8")
+        }
         self.name = name
         self.element = element
         self.blockRows = blockRows
@@ -110,8 +116,7 @@ public struct BlockScheme: Sendable, Hashable, CustomStringConvertible {
     /// The largest finite element value (MXINT8: 127/64; integers: their largest code value).
     public var elementMax: Rational {
         if mxInt8 { return Rational(numerator: BigInt(127), denominator: BigInt(64))! }
-        if let f = element.floatLayout { return f.maxFinite }
-        return Rational(element.integerLayout!.maxValue)
+        return element.maxFinite
     }
 
     /// Whether the scheme stores NaN (only MX: the E8M0 NaN scale marks a block with NaN or Inf).
@@ -263,10 +268,10 @@ extension BlockScheme {
             let a = Self.amax(xs)
             guard !st.isZero, !a.isZero else { return (0, nil, xs.map { _ in 0 }) }
             let sc: Int
-            do { sc = try Self.e4m3.encode(ExactValue(a.divided(by: elementMax * st)!), rounding: .rne, overflow: .saturate).code } catch {
+            do { sc = try Self.ue4m3.encode(ExactValue(a.divided(by: elementMax * st)!), rounding: .rne, overflow: .saturate).code } catch {
                 throw BlockError(row: position.0, column: position.1, error.description)
             }
-            let scaleValue = Self.e4m3.value(ofCode: sc).rational!
+            let scaleValue = Self.ue4m3.value(ofCode: sc).rational!
             if scaleValue.isZero { return (sc, nil, xs.map { _ in 0 }) }   // a block scale that rounds to 0: +0 elements
             let d = scaleValue * st
             var out: [Int] = []
@@ -331,19 +336,30 @@ extension BlockTensor {
             let q = try! MXQuantizer(element: scheme.element, rule: .floor, rounding: scheme.rounding, blockSize: 1)
             return q.value(scaleCode: sc, element: code)
         case .e4m3:
-            let st = tensorScale.map { BlockScheme.binary32.value(ofCode: Int($0)).rational! } ?? .one
-            return Self.scaled(scheme.element.value(ofCode: code), BlockScheme.e4m3.value(ofCode: sc).rational! * st)
+            let st = tensorScale.map { BlockScheme.binary32.value(ofCode: Int($0)) } ?? ExactValue(Rational.one)
+            return Self.scaled(Self.scaled(scheme.element.value(ofCode: code), BlockScheme.ue4m3.value(ofCode: sc)), st)
         case .float32:
-            return Self.scaled(scheme.element.value(ofCode: code), BlockScheme.binary32.value(ofCode: sc).rational!)
+            return Self.scaled(scheme.element.value(ofCode: code), BlockScheme.binary32.value(ofCode: sc))
         case .integer(let zp):
             let i = scheme.element.integerLayout!
-            let s = BlockScheme.binary32.value(ofCode: sc).rational!
-            var z = Rational.zero
+            let s = BlockScheme.binary32.value(ofCode: sc)
+            var z = ExactValue(Rational.zero)
             if let zc = zeroPoints?[r / scheme.blockRows][c / scheme.blockCols] {
-                z = zp == .integer ? Rational(i.value(of: zc)) : BlockScheme.binary32.value(ofCode: zc).rational!
+                z = zp == .integer ? ExactValue(Rational(i.value(of: zc))) : BlockScheme.binary32.value(ofCode: zc)
             }
-            return ExactValue((Rational(i.value(of: code)) - z) * s)
+            guard let zr = z.rational else { return .nan(negative: false) }   // a NaN or infinite zero point
+            let q = Rational(i.value(of: code)) - zr
+            guard let sr = s.rational else { return ExactArithmetic.multiply(Operand(ExactValue(q)), Operand(s)).exactValue }
+            return ExactValue(q * sr)
         }
+    }
+
+    /// Element × scale. A finite scale follows `scaled(_:_:)` below; a NaN or infinite scale (only
+    /// in tensors a user supplies: quantize never stores one outside MX) multiplies by IEEE rules,
+    /// so NaN propagates and 0 × Inf is NaN.
+    static func scaled(_ v: ExactValue, _ s: ExactValue) -> ExactValue {
+        if let sr = s.rational { return scaled(v, sr) }
+        return ExactArithmetic.multiply(Operand(v), Operand(s)).exactValue
     }
 
     static func scaled(_ v: ExactValue, _ s: Rational) -> ExactValue {

@@ -56,6 +56,7 @@ public struct MXQuantizer: Sendable, Hashable {
         switch element.kind {
         case .integer(let i): guard i.bits == 8 && i.signed else { throw .invalid("the MX integer element is int8 (MXINT8)") }
         case .float: break
+        case .tapered: throw .invalid("\(element.name) is tapered: MX elements are the OCP FP8/FP6/FP4 layouts or int8")
         }
         self.element = element
         self.rule = rule
@@ -69,12 +70,14 @@ public struct MXQuantizer: Sendable, Hashable {
         switch element.kind {
         case .integer: return 0
         case .float(let f): return f.maxFinite.floorLog2
+        case .tapered(let t): return t.maxFinite.floorLog2   // refused by init; kept total
         }
     }
     public var elementMax: Rational {
         switch element.kind {
         case .integer: return Rational(numerator: BigInt(127), denominator: BigInt(64))!
         case .float(let f): return f.maxFinite
+        case .tapered(let t): return t.maxFinite
         }
     }
 
@@ -91,6 +94,7 @@ public struct MXQuantizer: Sendable, Hashable {
             switch element.kind {
             case .integer: p = 7            // MXINT8: 7 magnitude bits
             case .float(let f): p = f.precision
+            case .tapered(let t): p = t.binade(exponent: amax.floorLog2).map { $0.mantissaBits + 1 } ?? 1
             }
             let q = amax.floorLog2 - (p - 1)
             let (t, _) = Format.roundScaled(amax, scale: q, negative: false, mode: .rne, random: nil, lowerIsEven: { !$0.isOdd })
@@ -129,7 +133,7 @@ public struct MXQuantizer: Sendable, Hashable {
 
     func encodeElement(_ x: ExactValue) throws(QuantizerError) -> Int {
         switch element.kind {
-        case .float:
+        case .float, .tapered:
             do { return try element.encode(x, rounding: rounding, overflow: .saturate).code } catch { throw .encode(error) }
         case .integer(let i):
             // MXINT8: round x · 64 to an integer, saturate to −128…127 (or −127…127).
@@ -150,7 +154,7 @@ public struct MXQuantizer: Sendable, Hashable {
 
     func elementValue(_ code: Int) -> ExactValue {
         switch element.kind {
-        case .float: return element.value(ofCode: code)
+        case .float, .tapered: return element.value(ofCode: code)
         case .integer(let i): return ExactValue(Rational(BigInt(i.value(of: code)), timesTwoToThe: -6))
         }
     }

@@ -91,7 +91,7 @@ public struct Quantizer: Sendable, Hashable {
     public func quantize(_ x: ExactValue) throws(QuantizerError) -> Int {
         let y = scaled(x)
         switch target.kind {
-        case .float:
+        case .float, .tapered:
             do { return try target.encode(y, rounding: rounding, overflow: overflow).code } catch { throw .encode(error) }
         case .integer(let i):
             let range = integerRange!
@@ -114,7 +114,7 @@ public struct Quantizer: Sendable, Hashable {
     public func dequantize(_ code: Int) -> ExactValue {
         switch target.kind {
         case .integer(let i): return ExactValue(Rational(i.value(of: code) - zeroPoint) * scale)
-        case .float:
+        case .float, .tapered:
             let v = target.value(ofCode: code)
             guard let r = v.rational else { return v }
             if r.isZero { return v }
@@ -132,7 +132,7 @@ public struct Quantizer: Sendable, Hashable {
     public static func symmetricScale(amax: Rational, target: Format, halfRange: Bool = false) -> Rational? {
         guard amax.signum > 0 else { return nil }
         switch target.kind {
-        case .float(let f): return amax.divided(by: f.maxFinite)
+        case .float, .tapered: return amax.divided(by: target.maxFinite)
         case .integer(let i):
             let denom = halfRange ? Rational(numerator: BigInt(i.maxValue - i.minValue), denominator: BigInt(2))! : Rational(i.maxValue)
             return amax.divided(by: denom)

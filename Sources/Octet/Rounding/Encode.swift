@@ -26,6 +26,8 @@ extension Format {
             return try Self.encodeInteger(x, i, rounding: rounding, random: random)
         case .float(let f):
             return try Self.encodeFloat(x, f, name: name, rounding: rounding, overflow: overflow, random: random)
+        case .tapered(let t):
+            return try Self.encodeTapered(x, t, rounding: rounding, overflow: overflow, random: random)
         }
     }
 

@@ -148,6 +148,18 @@ struct TableRounder: Sendable {
             smallestValue = Rational(i.minValue)
             smallestCode = byValue[Rational(i.minValue)] ?? zeroPos!
             mostNegativeCode = smallestCode
+        } else if format.taperedLayout != nil {
+            // Tapered formats: the successor and 2^emin are typed in from the definition, not read
+            // from the layout. HiF8 (arXiv:2409.16626 §2): the Inf code 0x6F has exponent +15 and
+            // mantissa 1, i.e. the grid's next value 1.5·2^15; the denormals end below 2^-15.
+            precondition(format.name == "hifloat8", "\(format.name): no hand-typed tapered facts")
+            intMin = BigInt(0)
+            intMax = BigInt(0)
+            successor = Rational(49152)
+            minNormal = Rational(BigInt(1), timesTwoToThe: -15)
+            smallestValue = .zero
+            smallestCode = zeroPos!
+            mostNegativeCode = negMaxCode!
         } else {
             let f = format.floatLayout!
             intMin = BigInt(0)
