@@ -26,6 +26,21 @@ struct BlocksCLITests {
         #expect(rows.count == 1 && (rows[0]["scales"] as? [String]) == ["0x69", "0x7E"] && (rows[0]["codes"] as? [String])?.count == 17)
     }
 
+    /// Scales a user supplies may be NaN or infinite (UE4M3 0x7F, binary32 bits, a float zero
+    /// point): dequantize multiplies by IEEE rules instead of trapping, and a UE4M3 code with bit
+    /// 7 set does not exist.
+    @Test func nonFiniteScalesDequantize() throws {
+        func deq(_ scheme: String, _ line: String) throws -> (Int32, String) {
+            let r = try OctetBinary.run(["blocks", "dequantize", "--scheme", scheme], stdin: line + "\n")
+            return (r.status, r.stdout)
+        }
+        #expect(try deq("nvfp4", "tensor_scale=0x3F800000 scales=0x7F codes=0x1,0x0") == (0, "nan,nan\n"))
+        #expect(try deq("nvfp4", "tensor_scale=0x7F800000 scales=0x38 codes=0x1,0x0") == (0, "inf,nan\n"))
+        #expect(try deq("fp8_1x128", "scales=0xFF800000 codes=0x38,0x00") == (0, "-inf,nan\n"))
+        #expect(try deq("int4_g128_asymf", "scales=0x3F800000 zero_points=0x7FC00000 codes=0x1") == (0, "nan\n"))
+        #expect(try deq("nvfp4", "tensor_scale=0x3F800000 scales=0x80 codes=0x1").0 == 1)
+    }
+
     @Test func packedAndZeroPoints() throws {
         // int4_g128_asym on 1 2 3 −4: s = fl32(7/15) = 0x3EEEEEEF, z = RNE(4/s = 8.57) = 9,
         // q = RNE(x/s + 9): 11, 13, 15, 0 → low-first bytes 0xDB, 0x0F.
