@@ -453,6 +453,18 @@ BQ_INLINE void nv_threshold4(__m256d D, double t, const int strict, int32_t *dst
     _mm_store_si128((__m128i *)dst, _mm_sub_epi32(_mm_sub_epi32(_mm_castps_si128(r), _mm_set1_epi32(1)), inc32));
 }
 
+/* The same from the bits of T = t·D when 2^-126 <= T < 2^128: its top 23 fraction bits truncated
+ * give the binary32 pattern RD32(T) = trunc; the smallest binary32 value > T is trunc + 1, and the
+ * smallest >= T is trunc when T is a binary32 value (the 29 low fraction bits are 0), else
+ * trunc + 1. So U − 1 = trunc for a strict midpoint, trunc − [low bits 0] for the others. */
+BQ_INLINE void nv_threshold4_bits(__m256d D, double t, const int strict, int32_t *dst) {
+    __m256i Tb = _mm256_castpd_si256(_mm256_mul_pd(D, _mm256_set1_pd(t)));
+    __m256i tr = _mm256_sub_epi64(_mm256_srli_epi64(Tb, 29), _mm256_set1_epi64x((1023ll - 127) << 23));
+    if (!strict) tr = _mm256_add_epi64(tr, _mm256_cmpeq_epi64(_mm256_and_si256(Tb, _mm256_set1_epi64x((1ll << 29) - 1)), _mm256_setzero_si256()));
+    __m128i t32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(tr, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6)));
+    _mm_store_si128((__m128i *)dst, t32);
+}
+
 /* Phase A of four consecutive full NVFP4 blocks of 16 (64 elements from i0): their scale work
  * done four blocks at a time in binary64 lanes, thresholds and sign masks stored for phase B (a
  * row chunk of blocks goes through phase A before any of its elements, so that the division and
@@ -508,6 +520,18 @@ BQ_INLINE int nv_scales4_avx2(const void *src, size_t i0, const int kind, float 
     /* thresholds of the four blocks, seven per block (nv_thresholds); a block with scale 0 has
      * D = +Inf (nv_dec[0]): no input passes a threshold, and its sign mask is 0: +0 codes */
     const __m256d D = _mm256_mul_pd(dec, _mm256_set1_pd((double)st));
+    if (__builtin_expect(sp == 0, 1) &&
+        !_mm256_movemask_pd(_mm256_cmp_pd(_mm256_mul_pd(D, _mm256_set1_pd(0.25)), _mm256_set1_pd(0x1p-126), _CMP_LT_OQ))) {
+        /* every threshold in binary32's normal range and every D finite: the integer route */
+        nv_threshold4_bits(D, 0.25, 1, thr4[0]);
+        nv_threshold4_bits(D, 0.75, 0, thr4[1]);
+        nv_threshold4_bits(D, 1.25, 1, thr4[2]);
+        nv_threshold4_bits(D, 1.75, 0, thr4[3]);
+        nv_threshold4_bits(D, 2.5, 1, thr4[4]);
+        nv_threshold4_bits(D, 3.5, 0, thr4[5]);
+        nv_threshold4_bits(D, 5.0, 1, thr4[6]);
+        return 0;
+    }
     nv_threshold4(D, 0.25, 1, thr4[0]);
     nv_threshold4(D, 0.75, 0, thr4[1]);
     nv_threshold4(D, 1.25, 1, thr4[2]);
