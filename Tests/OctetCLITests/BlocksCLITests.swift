@@ -41,6 +41,17 @@ struct BlocksCLITests {
         #expect(try deq("nvfp4", "tensor_scale=0x3F800000 scales=0x80 codes=0x1").0 == 1)
     }
 
+    /// A gptq group whose binary32 scale underflows to 0 is refused with its position (it trapped
+    /// converting x/0 to an integer before the check).
+    @Test func gptqZeroScaleIsRefused() throws {
+        for scheme in ["int4_g128", "int4_g128_asym"] {
+            let r = try OctetBinary.run(["blocks", "quantize", "--scheme", scheme, "--profile", "gptq"],
+                                        stdin: "f32:00000001,0,0,f32:00000001\n")
+            #expect(r.status == 1, "\(scheme): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("line 1, element 1") && r.stderr.contains("scale underflows"), "\(r.stderr)")
+        }
+    }
+
     @Test func packedAndZeroPoints() throws {
         // int4_g128_asym on 1 2 3 −4: s = fl32(7/15) = 0x3EEEEEEF, z = RNE(4/s = 8.57) = 9,
         // q = RNE(x/s + 9): 11, 13, 15, 0 → low-first bytes 0xDB, 0x0F.

@@ -65,7 +65,7 @@ struct RandomRationalSpec: Sendable, CustomStringConvertible {
 enum RoundingProperties {
     static let formatNames = [
         "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e8m0fnu", "float4_e2m1fn",
-        "binary8p1se", "binary8p4se", "binary8p5ue", "int8", "uint4", "float8_e3m4",
+        "binary8p1se", "binary8p4se", "binary8p5ue", "int8", "uint4", "float8_e3m4", "hifloat8", "float8_ue4m3",
     ]
 
     /// All problems found for x (and the pair x, y).

@@ -72,6 +72,9 @@ enum ProfileINT {
             }
             if xmin == 0 && xmax == 0 { xmin = -1; xmax = 1 }
             let scale = (xmax - xmin) / maxq
+            // A range below maxq·2^-150 makes the scale 0; AutoGPTQ then divides by 0. The caller
+            // refuses a zero scale with the group's position (nothing below may convert NaN to Int).
+            if scale == 0 { return (0, nil, []) }
             let zero = sym ? Float(1 << (bits - 1)) : rne(-xmin / scale)
             // quantize: clamp(round(x / scale) + zero, 0, maxq)
             let q = g.map { Int(clamp(rne($0 / scale) + zero, 0, maxq)) }
