@@ -168,8 +168,8 @@ public enum SpecGenerator {
                   let x = f.facts
                   let nan = x.nanCodes.count > 4 ? "\(x.nanCodes.count) codes: \(f.hex(x.nanCodes.first!))…" : codes(f, x.nanCodes)
                   return ["`\(f.name)`", f.aliases.map { "`\($0)`" }.joined(separator: ", "), "\(f.bits)",
-                          x.exponentBits.map { "\(x.signBits)/\($0)/\(x.mantissaBits!)" } ?? (f.taperedLayout.map { t in
-                              "1/tapered/\(t.binades.map(\.mantissaBits).min()!)–\(t.binades.map(\.mantissaBits).max()!)" } ?? "int"), x.bias.map(String.init) ?? "–",
+                          x.exponentBits.map { "\(x.signBits)/\($0)/\(x.mantissaBits!)" } ?? (f.taperedLayout.map {
+                              "1/tapered/\($0.mantissaWidths.lowerBound)–\($0.mantissaWidths.upperBound)" } ?? "int"), x.bias.map(String.init) ?? "–",
                           codes(f, x.infinityCodes), nan, x.maxFinite.description, x.minNormal?.description ?? "–",
                           x.minSubnormal?.description ?? "–", x.hasNegativeZero ? "yes" : "no"]
               })

@@ -52,8 +52,8 @@ extension Format {
             }
             return s + "; " + sp
         case .tapered(let t):
-            let widths = t.binades.map(\.mantissaBits)
-            return "1 sign, tapered: exponents \(t.minExponent)…\(t.maxExponent) with \(widths.min()!)…\(widths.max()!) mantissa bits by binade (prefix-coded exponent width); no -0; the single NaN at the negative-zero code; ±Inf just above ±max"
+            let w = t.mantissaWidths
+            return "1 sign, tapered: exponents \(t.minExponent)…\(t.maxExponent) with \(w.lowerBound)…\(w.upperBound) mantissa bits by binade (prefix-coded exponent width); no -0; the single NaN at the negative-zero code; ±Inf just above ±max"
         }
     }
 }

@@ -81,7 +81,7 @@ public struct Format: Sendable, Hashable {
     // MARK: Facts
 
     public var infinityCodes: [Int] {
-        if let t = taperedLayout { return [false, true].compactMap { t.infinityCode(negative: $0) } }
+        if let t = taperedLayout { return [t.infinityCode(negative: false), t.infinityCode(negative: true)] }
         guard let f = floatLayout else { return [] }
         return [false, true].compactMap { f.infinityCode(negative: $0) }.sorted().reduce(into: []) { if $0.last != $1 { $0.append($1) } }
     }
@@ -111,6 +111,14 @@ public struct Format: Sendable, Hashable {
         case .float(let f): return f.signed ? -f.maxFinite : (f.hasZero ? .zero : f.minNormal)
         case .tapered(let t): return -t.maxFinite
         case .integer(let i): return Rational(i.minValue)
+        }
+    }
+    /// Whether some code is NaN (integers have none).
+    public var hasNaN: Bool {
+        switch kind {
+        case .float(let f): return f.hasNaN
+        case .tapered: return true
+        case .integer: return false
         }
     }
     public var minNormal: Rational? { floatLayout?.minNormal ?? taperedLayout?.minNormal }

@@ -25,9 +25,8 @@ public struct TaperedFormat: Sendable, Hashable {
     public let bits: Int
     /// Sorted by exponent, contiguous.
     public let binades: [Binade]
-    /// Magnitude code of +Inf (the slot just above max); nil when the format has no Inf.
-    public let infinityMagnitude: Int?
-    /// The largest finite magnitude code.
+    /// The largest finite magnitude code; the next code, the slot of the next value of the top
+    /// binade, is +Inf.
     public let maxFiniteMagnitude: Int
     /// Exponent of the smallest binade with the format's full top precision: values below
     /// `2^normalExponent` raise underflow when inexact (HiF8: 2^-15, below which the codes are
@@ -37,8 +36,7 @@ public struct TaperedFormat: Sendable, Hashable {
     /// magnitude code → binade index, or -1 (zero and specials).
     let binadeOfCode: [Int16]
 
-    public init(bits: Int, binades: [Binade], infinityMagnitude: Int?, maxFiniteMagnitude: Int,
-                normalExponent: Int) throws(FormatError) {
+    public init(bits: Int, binades: [Binade], maxFiniteMagnitude: Int, normalExponent: Int) throws(FormatError) {
         guard (2...16).contains(bits) else { throw .invalid("a tapered format has 2 to 16 bits (got \(bits))") }
         let sorted = binades.sorted { $0.exponent < $1.exponent }
         guard !sorted.isEmpty, zip(sorted, sorted.dropFirst()).allSatisfy({ $0.exponent + 1 == $1.exponent }) else {
@@ -56,13 +54,13 @@ public struct TaperedFormat: Sendable, Hashable {
                 table[c] = Int16(i)
             }
         }
-        if let inf = infinityMagnitude { table[inf] = -1 }
-        guard maxFiniteMagnitude < magnitudes, table[maxFiniteMagnitude] >= 0 else {
-            throw .invalid("the largest finite code is not a number")
+        guard maxFiniteMagnitude + 1 < magnitudes, table[maxFiniteMagnitude] >= 0,
+              table[maxFiniteMagnitude + 1] == table[maxFiniteMagnitude] else {
+            throw .invalid("the largest finite code and the Inf code after it must share the top binade")
         }
+        table[maxFiniteMagnitude + 1] = -1
         self.bits = bits
         self.binades = sorted
-        self.infinityMagnitude = infinityMagnitude
         self.maxFiniteMagnitude = maxFiniteMagnitude
         self.normalExponent = normalExponent
         self.binadeOfCode = table
@@ -90,8 +88,7 @@ public struct TaperedFormat: Sendable, Hashable {
                 }
             }
         }
-        return try! TaperedFormat(bits: 8, binades: list, infinityMagnitude: 0x6F, maxFiniteMagnitude: 0x6E,
-                                  normalExponent: -15)
+        return try! TaperedFormat(bits: 8, binades: list, maxFiniteMagnitude: 0x6E, normalExponent: -15)
     }()
 
     public var signBit: Int { 1 << (bits - 1) }
@@ -101,7 +98,14 @@ public struct TaperedFormat: Sendable, Hashable {
     public var maxExponent: Int { binades[binades.count - 1].exponent }
     /// The single NaN: the negative-zero code.
     public var nanCode: Int { signBit }
-    public func infinityCode(negative: Bool) -> Int? { infinityMagnitude.map { (negative ? signBit : 0) | $0 } }
+    /// Magnitude code of +Inf: the slot just above max.
+    public var infinityMagnitude: Int { maxFiniteMagnitude + 1 }
+    public func infinityCode(negative: Bool) -> Int { (negative ? signBit : 0) | infinityMagnitude }
+    /// The least and the most mantissa bits of any binade.
+    public var mantissaWidths: ClosedRange<Int> {
+        let w = binades.map(\.mantissaBits)
+        return w.min()! ... w.max()!
+    }
 
     public func binade(exponent e: Int) -> Binade? {
         let i = e - minExponent

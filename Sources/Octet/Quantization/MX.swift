@@ -67,18 +67,10 @@ public struct MXQuantizer: Sendable, Hashable {
 
     /// The exponent of the element format's largest normal, and its largest finite value.
     public var elementEmax: Int {
-        switch element.kind {
-        case .integer: return 0
-        case .float(let f): return f.maxFinite.floorLog2
-        case .tapered(let t): return t.maxFinite.floorLog2   // refused by init; kept total
-        }
+        element.integerLayout != nil ? 0 : element.maxFinite.floorLog2
     }
     public var elementMax: Rational {
-        switch element.kind {
-        case .integer: return Rational(numerator: BigInt(127), denominator: BigInt(64))!
-        case .float(let f): return f.maxFinite
-        case .tapered(let t): return t.maxFinite
-        }
+        element.integerLayout != nil ? Rational(numerator: BigInt(127), denominator: BigInt(64))! : element.maxFinite
     }
 
     /// The shared exponent e for a block maximum (nil: the NaN scale).
@@ -90,12 +82,8 @@ public struct MXQuantizer: Sendable, Hashable {
         case .ceil: e = ceilLog2(amax) - elementEmax
         case .rceil: e = ceilLog2(amax.divided(by: elementMax)!)
         case .even:
-            let p: Int
-            switch element.kind {
-            case .integer: p = 7            // MXINT8: 7 magnitude bits
-            case .float(let f): p = f.precision
-            case .tapered(let t): p = t.binade(exponent: amax.floorLog2).map { $0.mantissaBits + 1 } ?? 1
-            }
+            // init admits fixed-layout floats and int8 (MXINT8: 7 magnitude bits)
+            let p = element.floatLayout?.precision ?? 7
             let q = amax.floorLog2 - (p - 1)
             let (t, _) = Format.roundScaled(amax, scale: q, negative: false, mode: .rne, random: nil, lowerIsEven: { !$0.isOdd })
             e = Rational(t, timesTwoToThe: q).floorLog2 - elementEmax

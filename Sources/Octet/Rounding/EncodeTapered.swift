@@ -18,16 +18,11 @@ extension Format {
                     if rounding.isTowardZero(negative: negative) { return maxResult }
                     if rounding == .rto {
                         // Inf is the slot after max: round to odd takes whichever code is odd.
-                        guard let inf = t.infinityMagnitude, inf & 1 == 1, t.maxFiniteMagnitude & 1 == 0 else { return maxResult }
+                        guard t.infinityMagnitude & 1 == 1 else { return maxResult }
                     }
                 }
             }
-            // Every tapered format so far has Inf; one without would saturate (it has no NaN to spare
-            // for overflow either: its NaN is the -0 code, which `nonsaturate` uses only when Inf is absent).
-            guard let inf = t.infinityCode(negative: negative) else {
-                return overflow == .nonsaturate ? Encoded(code: t.nanCode, flags: fromInfinity ? .invalid : [.invalid, .overflow, .inexact]) : maxResult
-            }
-            return Encoded(code: inf, flags: fromInfinity ? [] : [.overflow, .inexact])
+            return Encoded(code: t.infinityCode(negative: negative), flags: fromInfinity ? [] : [.overflow, .inexact])
         }
 
         switch x {

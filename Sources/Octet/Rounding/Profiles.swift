@@ -190,7 +190,7 @@ public struct CompatibilityProfile: Sendable, Hashable {
         if integerCast == .truncateWrap, let layout = format.integerLayout, layout.bits <= 8 {
             return castAndWrap(v, layout)
         }
-        if case .nan(let negative) = v, format.floatLayout.map({ !$0.hasNaN }) ?? (format.taperedLayout == nil) {
+        if case .nan(let negative) = v, !format.hasNaN {
             guard nanWithoutNaN != .refuse, let f = format.floatLayout else { throw .nanNotRepresentable(format: format.name) }
             if nanWithoutNaN == .positiveMax { return Encoded(code: f.maxFiniteMagnitude, flags: .invalid) }
             return Encoded(code: negative ? 0 : (f.hasNegativeZero ? f.signBit : 0), flags: .invalid)
