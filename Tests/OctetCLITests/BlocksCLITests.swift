@@ -38,6 +38,9 @@ struct BlocksCLITests {
         #expect(try deq("nvfp4", "tensor_scale=0x7F800000 scales=0x38 codes=0x1,0x0") == (0, "inf,nan\n"))
         #expect(try deq("fp8_1x128", "scales=0xFF800000 codes=0x38,0x00") == (0, "-inf,nan\n"))
         #expect(try deq("int4_g128_asymf", "scales=0x3F800000 zero_points=0x7FC00000 codes=0x1") == (0, "nan\n"))
+        // (1 − Inf)·1 = −Inf and (0 − 1)·Inf = −Inf, (1 − 1)·Inf = NaN: IEEE rules, not "NaN whenever non-finite"
+        #expect(try deq("int4_g128_asymf", "scales=0x3F800000 zero_points=0x7F800000 codes=0x1") == (0, "-inf\n"))
+        #expect(try deq("int4_g128_asymf", "scales=0x7F800000 zero_points=0x3F800000 codes=0x0,0x1") == (0, "-inf,nan\n"))
         #expect(try deq("nvfp4", "tensor_scale=0x3F800000 scales=0x80 codes=0x1").0 == 1)
     }
 

@@ -53,27 +53,12 @@ enum ProfileTE {
         return 0
     }
 
-    /// Tiles of the scheme over `x` (TE pads to whole tiles with zeros, which change no amax):
-    /// [blockRow][blockCol] → the (row, column) positions of the tile.
+    /// The scheme's tiles over `x` (TE pads to whole tiles with zeros, which change no amax).
     static func tiles(_ s: BlockScheme, _ x: [[Float]]) throws(BlockError) -> [[[(Int, Int)]]] {
-        if s.isTwoDimensional {
-            for (r, row) in x.enumerated() where row.count != x[0].count {
-                throw BlockError(row: r + 1, "\(row.count) values, but row 1 has \(x[0].count): a \(s.blockRows)×\(s.blockCols) scheme tiles a rectangular tensor")
-            }
+        if s.isTwoDimensional, let r = x.firstIndex(where: { $0.count != x[0].count }) {
+            throw s.notRectangular(row: r, count: x[r].count, first: x[0].count)
         }
-        var out: [[[(Int, Int)]]] = []
-        for r0 in stride(from: 0, to: x.count, by: s.blockRows) {
-            let r1 = Swift.min(r0 + s.blockRows, x.count)
-            let width = x[r0 ..< r1].map(\.count).max()!
-            var line: [[(Int, Int)]] = []
-            for c0 in stride(from: 0, to: width, by: s.blockCols) {
-                var t: [(Int, Int)] = []
-                for r in r0 ..< r1 { for c in c0 ..< Swift.min(c0 + s.blockCols, x[r].count) { t.append((r, c)) } }
-                line.append(t)
-            }
-            out.append(line)
-        }
-        return out
+        return s.tiles(rowLengths: x.map(\.count))
     }
 
     /// `_quantize_blockwise_reference(x, global_amax, 16, 1 or 16, pow_2_scales=False)`.

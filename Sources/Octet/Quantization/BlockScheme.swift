@@ -91,9 +91,9 @@ public struct BlockScheme: Sendable, Hashable, CustomStringConvertible {
             throw .invalid("\(element.name) elements need integer scaling (or MXINT8)")
         }
         guard element.bits <= 8 else { throw .invalid("block elements have at most 8 bits") }
-        if case .mx = scaling, element.taperedLayout != nil {
-            throw .invalid("\(element.name) is tapered: MX elements are the OCP FP8/FP6/FP4 layouts or int8")
-        }
+        // MX blocks are quantized and decoded by MXQuantizer: refuse here what it refuses (a tapered
+        // element), so the quantizer built later from this scheme always exists.
+        if case .mx(let rule) = scaling { _ = try MXQuantizer(element: element, rule: rule, rounding: rounding, blockSize: 1) }
         self.name = name
         self.element = element
         self.blockRows = blockRows
@@ -184,9 +184,7 @@ extension BlockScheme {
         guard !values.isEmpty else { throw BlockError("an empty tensor (no rows)") }
         for (r, row) in values.enumerated() {
             if row.isEmpty { throw BlockError(row: r + 1, "an empty row") }
-            if isTwoDimensional && row.count != values[0].count {
-                throw BlockError(row: r + 1, "\(row.count) values, but row 1 has \(values[0].count): a \(blockRows)×\(blockCols) scheme tiles a rectangular tensor")
-            }
+            if isTwoDimensional && row.count != values[0].count { throw notRectangular(row: r, count: row.count, first: values[0].count) }
         }
         if !hasNaN {
             for (r, row) in values.enumerated() {
@@ -195,7 +193,6 @@ extension BlockScheme {
                 }
             }
         }
-        let blockRowCount = (values.count + blockRows - 1) / blockRows
         // The tensor scale (two-level schemes).
         var st: Rational = .one
         var tensorScale: UInt32?
@@ -212,25 +209,36 @@ extension BlockScheme {
         var scales: [[Int]] = [], zeros: [[Int]]? = nil
         var codes = values.map { Array(repeating: 0, count: $0.count) }
         if case .integer(let z) = scaling, z != .symmetric { zeros = [] }
-        for br in 0 ..< blockRowCount {
-            let r0 = br * blockRows, r1 = min(r0 + blockRows, values.count)
-            let width = values[r0 ..< r1].map(\.count).max()!
+        for line in tiles(rowLengths: values.map(\.count)) {
             var rowScales: [Int] = [], rowZeros: [Int] = []
-            var c0 = 0
-            while c0 < width {
-                let c1 = c0 + blockCols
-                var block: [(Int, Int, ExactValue)] = []
-                for r in r0 ..< r1 { for c in c0 ..< min(c1, values[r].count) { block.append((r, c, values[r][c])) } }
-                let (s, z, q) = try quantizeBlock(block.map(\.2), tensorScale: st, at: (block[0].0 + 1, block[0].1 + 1))
+            for block in line {
+                let (s, z, q) = try quantizeBlock(block.map { values[$0.0][$0.1] }, tensorScale: st, at: (block[0].0 + 1, block[0].1 + 1))
                 rowScales.append(s)
                 if let z { rowZeros.append(z) }
-                for (k, (r, c, _)) in block.enumerated() { codes[r][c] = q[k] }
-                c0 = c1
+                for (k, (r, c)) in block.enumerated() { codes[r][c] = q[k] }
             }
             scales.append(rowScales)
             if zeros != nil { zeros!.append(rowZeros) }
         }
         return BlockTensor(scheme: self, columns: values.map(\.count), tensorScale: tensorScale, scales: scales, zeroPoints: zeros, codes: codes)
+    }
+
+    /// The blocks of a tensor with these row lengths, in the order their scales are stored:
+    /// [block row][block column] → the (row, column) positions of the block, row by row. Blocks
+    /// start at each row's start; a row's last block and the last block row may be short.
+    func tiles(rowLengths: [Int]) -> [[[(Int, Int)]]] {
+        stride(from: 0, to: rowLengths.count, by: blockRows).map { r0 in
+            let rows = r0 ..< min(r0 + blockRows, rowLengths.count)
+            let width = rows.map { rowLengths[$0] }.max()!
+            return stride(from: 0, to: width, by: blockCols).map { c0 in
+                rows.flatMap { r in (c0 ..< min(c0 + blockCols, rowLengths[r])).map { (r, $0) } }
+            }
+        }
+    }
+
+    /// The error for row `r` (0-based) of a 2-D scheme's tensor whose length differs from row 1's.
+    func notRectangular(row r: Int, count: Int, first: Int) -> BlockError {
+        BlockError(row: r + 1, "\(count) values, but row 1 has \(first): a \(blockRows)×\(blockCols) scheme tiles a rectangular tensor")
     }
 
     /// binary32 code of fl32(r): round to nearest even, IEEE overflow.
@@ -347,10 +355,10 @@ extension BlockTensor {
             if let zc = zeroPoints?[r / scheme.blockRows][c / scheme.blockCols] {
                 z = zp == .integer ? ExactValue(Rational(i.value(of: zc))) : BlockScheme.binary32.value(ofCode: zc)
             }
-            guard let zr = z.rational else { return .nan(negative: false) }   // a NaN or infinite zero point
-            let q = Rational(i.value(of: code)) - zr
-            guard let sr = s.rational else { return ExactArithmetic.multiply(Operand(ExactValue(q)), Operand(s)).exactValue }
-            return ExactValue(q * sr)
+            let q = Rational(i.value(of: code))
+            if let zr = z.rational, let sr = s.rational { return ExactValue((q - zr) * sr) }
+            // A NaN or infinite scale or zero point (only in tensors a user supplies): IEEE rules.
+            return ExactArithmetic.multiply(ExactArithmetic.sum([Operand(ExactValue(q)), Operand(-z)]), Operand(s)).exactValue
         }
     }
 
