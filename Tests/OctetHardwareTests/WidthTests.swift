@@ -28,6 +28,14 @@ import Testing
 
     /// Figure 2's widths: S = 9 − E for the paper's FP8-EX (8 for INT8), P = 2S − 1, shift range
     /// 2(2^E − 2), exact product P + k (E4: 9 + 28 = 37, the paper's "INT37").
+    /// The gate model sizes a multiplier from one significand width: a tapered format (HiF8)
+    /// is refused by name, as Specs/formats.md §2.4 says.
+    @Test func taperedOperandIsRefused() {
+        #expect {
+            _ = try MACOperand.named("hifloat8")
+        } throws: { ($0 as? HardwareError).map { "\($0)".contains("tapered") } ?? false }
+    }
+
     @Test func figure2Widths() throws {
         for (name, s, e) in [("int8:symmetric", 8, 0), ("fp8_e2m5", 7, 2), ("fp8_e3m4", 6, 3), ("fp8_e4m3", 5, 4), ("fp8_e5m2", 4, 5)] {
             let op = try MACOperand.named(name)
