@@ -73,7 +73,6 @@ extension BlockScheme {
                 if blockCols != 16 || (blockRows != 1 && blockRows != 16) { throw no("TE's NVFP4 reference takes 1×16 and 16×16 tiles") }
             case .float32, .mx(.rceil):
                 if element.name != "float8_e4m3fn" || mxInt8 { throw no("TE's FP8 block scaling takes E4M3 elements") }
-                if case .mx = scaling, !name.hasPrefix("fp8_") { throw no("TE's power-of-two FP8 block scales are the fp8_…_pow2 schemes") }
                 if blockCols != 128 || (blockRows != 1 && blockRows != 128) { throw no("TE's FP8 block scaling takes 1×128 and 128×128 blocks") }
             default: throw no("TE profiles cover two-level NVFP4 and FP8 block scaling")
             }
