@@ -33,8 +33,6 @@
 #include <stdlib.h>
 #include <immintrin.h>
 
-int octet_cpu_avx2(void);
-
 typedef struct {
     int M, bias, emax;
     uint32_t maxcode;      /* largest finite magnitude code */
@@ -646,16 +644,6 @@ void octet_mx_quantize(octet_bq_element element, octet_mx_rule rule, const void 
     quantize_rows_scalar(&el, rule, 0, 0.0f, in, bf16 ? 1 : 0, rows, cols, block, codes, packed, scales);
 }
 
-void octet_mx_quantize_f32(octet_bq_element element, octet_mx_rule rule, const float *in, size_t rows, size_t cols,
-                           size_t block, uint8_t *codes, uint8_t *packed, uint8_t *scales) {
-    octet_mx_quantize(element, rule, in, 0, rows, cols, block, codes, packed, scales);
-}
-
-void octet_mx_quantize_bf16(octet_bq_element element, octet_mx_rule rule, const uint16_t *in, size_t rows, size_t cols,
-                            size_t block, uint8_t *codes, uint8_t *packed, uint8_t *scales) {
-    octet_mx_quantize(element, rule, in, 1, rows, cols, block, codes, packed, scales);
-}
-
 BQ_TARGET static uint32_t amax_avx2(const void *src, int kind, size_t n, size_t *i_out) {
     __m256i m0 = _mm256_setzero_si256(), m1 = m0, m2 = m0, m3 = m0;
     size_t i = 0;
@@ -693,12 +681,8 @@ static uint32_t amax_bits(const void *src, int kind, size_t n) {
     return m;
 }
 
-uint32_t octet_amax_f32(const float *in, size_t n) { return amax_bits(in, 0, n); }
-uint32_t octet_amax_bf16(const uint16_t *in, size_t n) { return amax_bits(in, 1, n); }
-
-uint32_t octet_nvfp4_tensor_scale(uint32_t amax_bits_) {
-    return bits_of(f32_of(amax_bits_) / 2688.0f);   /* one correctly rounded binary32 division */
-}
+/* NVFP4's tensor scale fl32(amax / 2688), binary32 bits: one correctly rounded binary32 division. */
+static uint32_t nv_tensor_scale(uint32_t amax) { return bits_of(f32_of(amax) / 2688.0f); }
 
 /* The block pass; returns the row-major index of the first NaN/Inf input or SIZE_MAX. */
 static size_t nv_pass(const void *in, int bf16, size_t rows, size_t cols, size_t block, uint32_t tensor_scale,
@@ -719,11 +703,6 @@ static size_t nv_pass(const void *in, int bf16, size_t rows, size_t cols, size_t
     return r * cols + c0;   /* not reached */
 }
 
-void octet_nvfp4_quantize_scaled(const void *in, int bf16, size_t rows, size_t cols, size_t block, uint32_t tensor_scale,
-                                 uint8_t *codes, uint8_t *packed, uint8_t *scales) {
-    (void)nv_pass(in, bf16, rows, cols, block, tensor_scale, codes, packed, scales);
-}
-
 int octet_nvfp4_1level_quantize(const void *in, int bf16, size_t rows, size_t cols, size_t block,
                                 uint8_t *codes, uint8_t *packed, uint8_t *scales, size_t *bad) {
     size_t i = nv_pass(in, bf16, rows, cols, block, 0x3F800000u, codes, packed, scales);
@@ -741,7 +720,7 @@ int octet_nvfp4_quantize(const void *in, int bf16, size_t rows, size_t cols, siz
         for (size_t i = 0; i < n; i++) if ((load_bits(in, i, kind) & 0x7FFFFFFFu) >= 0x7F800000u) { if (bad) *bad = i; break; }
         return 1;
     }
-    uint32_t st = octet_nvfp4_tensor_scale(a);
+    uint32_t st = nv_tensor_scale(a);
     *tensor_scale = st;
     if (st == 0 && a != 0) return 2;
     (void)nv_pass(in, bf16, rows, cols, block, st, codes, packed, scales);

@@ -110,27 +110,6 @@ public enum BlockKernels {
         if r != 0 { throw .nonFinite(index: bad) }
     }
 
-    /// The NVFP4 block pass alone under a given tensor scale (binary32 bits; 0x3F800000 gives
-    /// `nvfp4_1level`). Inputs must be finite.
-    public static func quantizeNVFP4(_ input: Input, rows: Int, cols: Int, block: Int = 16, tensorScale: UInt32,
-                                     codes: UnsafeMutableBufferPointer<UInt8>?, packed: UnsafeMutableBufferPointer<UInt8>? = nil,
-                                     scales: UnsafeMutableBufferPointer<UInt8>) {
-        precondition(rows >= 0 && cols >= 0 && block >= 1 && input.count >= rows * cols)
-        precondition((codes?.count ?? Int.max) >= rows * cols && scales.count >= scaleCount(rows: rows, cols: cols, block: block))
-        precondition((packed?.count ?? Int.max) >= packedCount(rows: rows, cols: cols))
-        input.with { p, bf16 in
-            octet_nvfp4_quantize_scaled(p, bf16, rows, cols, block, tensorScale, codes?.baseAddress, packed?.baseAddress, scales.baseAddress)
-        }
-    }
-
-    /// The largest magnitude as binary32 bits (NaN patterns above 0x7F800000).
-    public static func amax(_ input: Input) -> UInt32 {
-        switch input {
-        case .f32(let b): return octet_amax_f32(b.baseAddress, b.count)
-        case .bf16(let b): return octet_amax_bf16(b.baseAddress, b.count)
-        }
-    }
-
     /// A quantized tensor in arrays (the convenience entry points below).
     public struct Result: Sendable, Equatable {
         public var codes: [UInt8]

@@ -165,15 +165,6 @@ typedef enum { OCTET_MX_FLOOR = 0, OCTET_MX_CEIL = 1, OCTET_MX_RCEIL = 2, OCTET_
  * with NaN or Inf gets scale 0xFF and codes 0. bf16 != 0: `in` holds bfloat16 bits. */
 void octet_mx_quantize(octet_bq_element element, octet_mx_rule rule, const void *in, int bf16, size_t rows, size_t cols,
                        size_t block, uint8_t *codes, uint8_t *packed, uint8_t *scales);
-void octet_mx_quantize_f32(octet_bq_element element, octet_mx_rule rule, const float *in, size_t rows, size_t cols,
-                           size_t block, uint8_t *codes, uint8_t *packed, uint8_t *scales);
-void octet_mx_quantize_bf16(octet_bq_element element, octet_mx_rule rule, const uint16_t *in, size_t rows, size_t cols,
-                            size_t block, uint8_t *codes, uint8_t *packed, uint8_t *scales);
-/* The largest magnitude as binary32 bits (above 0x7F800000 when a NaN is present, 0x7F800000 for Inf). */
-uint32_t octet_amax_f32(const float *in, size_t n);
-uint32_t octet_amax_bf16(const uint16_t *in, size_t n);
-/* NVFP4's tensor scale fl32(amax / 2688), binary32 bits. */
-uint32_t octet_nvfp4_tensor_scale(uint32_t amax_bits);
 /* NVFP4 (nvfp4, nvfp4_b K): amax pass, tensor scale (into *tensor_scale), then the blocks. Returns 0;
  * 1 when an input is NaN or Inf (its index in *bad; nothing written); 2 when a non-zero amax makes
  * the tensor scale underflow to 0 (the reference's errors). */
@@ -183,10 +174,6 @@ int octet_nvfp4_quantize(const void *in, int bf16, size_t rows, size_t cols, siz
  * or Inf (its row-major index in *bad; the outputs are then incomplete). */
 int octet_nvfp4_1level_quantize(const void *in, int bf16, size_t rows, size_t cols, size_t block,
                                 uint8_t *codes, uint8_t *packed, uint8_t *scales, size_t *bad);
-/* The block pass alone under a given tensor scale (binary32 bits; 0x3F800000 is nvfp4_1level). Inputs
- * must be finite. */
-void octet_nvfp4_quantize_scaled(const void *in, int bf16, size_t rows, size_t cols, size_t block, uint32_t tensor_scale,
-                                 uint8_t *codes, uint8_t *packed, uint8_t *scales);
 
 /* The library's own kernels through the octet_kernel.h ABI (see abi.c). */
 void octet_abi_convert_e4m3fn_rne_saturate(const float *in, uint8_t *out, size_t n);
