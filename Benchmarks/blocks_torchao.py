@@ -21,7 +21,6 @@ Best-of-N wall clock, like octet bench. Prints M elements/s.
 """
 import json
 import sys
-import time
 
 try:
     import numpy as np
@@ -32,49 +31,12 @@ try:
 except ImportError as e:  # pragma: no cover
     print(f"blocks_torchao.py: torch and torchao are needed ({e}); use /work/venv-blocks/bin/python")
     sys.exit(0)
+import peers   # octet bench's data recipe (splitmix64, inputs) and best-of-N timing (seconds); needs ml_dtypes
 
 QUICK = "--quick" in sys.argv
 JSON = "--json" in sys.argv
 OCTET = sys.argv[sys.argv.index("--octet") + 1] if "--octet" in sys.argv else None
-SAMPLES = 2 if QUICK else 5
-MIN_SAMPLE = 0.004 if QUICK else 0.05
-
-
-def splitmix(state, count):
-    """The same splitmix64 stream as octet bench (vectorised)."""
-    idx = np.arange(1, count + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        z = np.uint64(state) + idx * np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
-
-
-def inputs(n):
-    head = min(n, 1 << 16)
-    r = splitmix(0x0C7E7, head)
-    exp = (np.uint64(117) + (r >> np.uint64(40)) % np.uint64(22)).astype(np.uint32)
-    bits = (r.astype(np.uint32) & np.uint32(0x807FFFFF)) | (exp << np.uint32(23))
-    return np.resize(bits, n)   # repeats the first 65,536 values, like octet bench
-
-
-def seconds(fn, samples):
-    reps, t = 1, 0.0
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        t = time.perf_counter() - t0
-        if t >= MIN_SAMPLE or reps >= 1 << 20:
-            break
-        reps *= max(2, min(64, int(MIN_SAMPLE / max(t, 1e-9) * 1.3)))
-    best = t / reps
-    for _ in range(samples - 1):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / reps)
-    return best
+SAMPLES = 2 if QUICK else 5   # peers.seconds' sample count for these rows (its MIN_SAMPLE follows --quick too)
 
 
 def nvfp4_call(x):
@@ -114,7 +76,7 @@ def main():
     default_threads = torch.get_num_threads()
     rows = []
     for n in (4096, 16 << 20):
-        bits = inputs(n)
+        bits = peers.inputs(n).view(np.uint32)
         cols = 4096
         f32 = torch.from_numpy(bits.view(np.float32).reshape(n // cols, cols).copy())
         bf16 = torch.from_numpy((bits >> np.uint32(16)).astype(np.uint16).view(np.int16).reshape(n // cols, cols).copy()).view(torch.bfloat16)
@@ -123,7 +85,8 @@ def main():
                 for threads in (1, default_threads):
                     torch.set_num_threads(threads)
                     fn(x)   # warm-up (first-call dispatch, allocations)
-                    t = seconds(lambda: fn(x), SAMPLES if n == 4096 else min(SAMPLES, 3))
+                    peers.SAMPLES = SAMPLES if n == 4096 else min(SAMPLES, 3)
+                    t = peers.seconds(lambda: fn(x))
                     me = n / t / 1e6
                     kernel = f"blocks quantize {src}->{scheme}"
                     row = {"library": "torchao", "entry": entry, "kernel": kernel, "n": n, "threads": threads,
