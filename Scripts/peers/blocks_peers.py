@@ -65,10 +65,6 @@ def f32bits(a):
     return np.asarray(a, dtype=np.float32).view(np.uint32)
 
 
-def f32(b):
-    return np.array(b, dtype=np.uint32).view(np.float32)
-
-
 def exact(x):
     """Fraction of a finite binary32/float."""
     return F(float(x))
@@ -218,7 +214,7 @@ def lib_microxcaling(x, scheme):
     se[se > 127] = float("nan")
     se[se < -127] = -127
     se = se.numpy().reshape(x.shape[0], -1)
-    q = MX_STATE["q"].numpy().reshape(x.shape[0], -1, 32)[:, :, :].reshape(x.shape[0], -1)[:, :x.shape[1]]
+    q = MX_STATE["q"].numpy().reshape(x.shape[0], -1)[:, :x.shape[1]]
     scales = np.where(np.isnan(se), 255, np.nan_to_num(se, nan=0) + 127).astype(int)
     codes = np.zeros(x.shape, dtype=int)
     for r in range(x.shape[0]):
@@ -230,7 +226,7 @@ def lib_microxcaling(x, scheme):
                 codes[r, c] = int(round(float(v) * 64)) & 0xFF
             else:
                 elem = MX_SCHEMES[scheme]
-                codes[r, c] = int(np.array([v], dtype=np.float32).astype(getattr(ml_dtypes, elem.replace("float8_e4m3fn", "float8_e4m3fn"))).view(np.uint8)[0])
+                codes[r, c] = int(np.array([v], dtype=np.float32).astype(getattr(ml_dtypes, elem)).view(np.uint8)[0])
             # sanity: the library's output is q * 2^se
             o = float(out[r, c])
             want = float(v) * 2.0 ** float(se[r, c // 32])
@@ -273,7 +269,6 @@ def classify_exact(lib, scheme, rule, x, r, c, what, lv, ev, libres):
             if lv == 0x08 and ev < 0x08:
                 return "block scale clamped up to E4M3 tiny 2^-6 (Octet: exact, subnormal or 0)"
             return "block scale fl32(fl32(amax/6)/s_t) rounds differently from amax/(6·s_t) (double rounding)"
-        sl, se_ = libres["scales"][r][c // bs], None
         return None
     if lib == "torchao":
         if not finite:
@@ -297,7 +292,7 @@ def classify_exact(lib, scheme, rule, x, r, c, what, lv, ev, libres):
         v = float(x[r, c])
         if scheme == "mxint8" and lv == 0x81 and ev == 0x80:
             return "MXINT8 -2.0 clamped to -127/64 (microxcaling max_norm)"
-        if v == 0 or (lv == 0 and ev == 0x80) or (ev == 0x80 and lv == 0):
+        if v == 0 or (lv == 0 and ev == 0x80):
             return "negative value rounding to zero / -0: sign(a) = +0 gives +0 (Octet -0)"
         return None
     return None
