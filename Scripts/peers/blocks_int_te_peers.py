@@ -4,7 +4,7 @@
 Runs each library's own quantizer code on random binary32 tensors (several distributions, with
 zeros, tiny and huge values, NaN and Inf for TE), then `octet blocks quantize --scheme S
 --profile P --json`, compares every stored quantity (tensor scale, block scales, zero points,
-element codes), classifies each disagreement, and writes the fixtures of
+element codes), prints examples of each disagreement, and writes the fixtures of
 Tests/Fixtures/block-profiles-te-int/ that BlockProfileTEINTTests replays without python.
 
     /work/venv-blocks/bin/python Scripts/peers/blocks_int_te_peers.py --octet .build-prof/debug/octet \\
@@ -542,7 +542,7 @@ def lib_llmcompressor(x, scheme):
 
 
 # ============================================================ tensors
-def tensors(kind, rng, rows, cols, nan_ok):
+def tensors(kind, rng, rows, cols):
     if kind == "normal":
         x = rng.standard_normal((rows, cols)) * 10.0 ** rng.uniform(-3, 3)
     elif kind == "heavy":
@@ -675,16 +675,21 @@ def main():
         kinds = KINDS + (["specials"] if nan_ok else [])
         for kind in kinds:
             for i in range(args.cases):
-                x = tensors(kind, rng, shape[0], shape[1], nan_ok)
+                x = tensors(kind, rng, shape[0], shape[1])
                 try:
                     L = fn(x, scheme)
                 except AssertionError as e:
                     L = dict(error=f"library assertion: {e}")
                 P = octet(args.octet, x, scheme, lib)
                 st["cases"] += 1
-                if "error" in L or "error" in P:
+                if "error" in L and "error" in P:
                     st["refused"] += 1
-                    examples[(lib, scheme, "refused")].append(f"{kind}: library {L.get('error', 'ok')}; octet {P.get('error', 'ok')}")
+                    examples[(lib, scheme, "refused")].append(f"{kind}: library {L['error']}; octet {P['error']}")
+                    continue
+                if "error" in L or "error" in P:
+                    # one side refuses what the other quantizes: a disagreement, not a refusal
+                    st["disagree"] += 1
+                    examples[(lib, scheme, "disagree")].append(f"{kind}: library {L.get('error', 'ok')}; octet {P.get('error', 'ok')}")
                     continue
                 st["quantities"] += quantities(L)
                 d = compare(L, P)
