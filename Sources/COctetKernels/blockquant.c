@@ -41,7 +41,7 @@ typedef struct {
     uint32_t sign_bit;
 } bq_elem;
 
-static bq_elem bq_element(octet_bq_element el) {
+static inline bq_elem bq_element(octet_bq_element el) {
     bq_elem e;
     switch (el) {
     case OCTET_BQ_E5M2: e.M = 2; e.bias = 15; e.emax = 15; e.maxcode = 0x7B; e.max_m23 = 0x600000; e.sign_shift = 24; e.sign_bit = 0x80; break;
@@ -60,6 +60,19 @@ static inline uint32_t load_bits(const void *src, size_t i, int kind) {
 static inline float f32_of(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 static inline uint32_t bits_of(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 
+/* The largest magnitude pattern of L elements from i0 (NaN patterns above 0x7F800000). */
+static inline uint32_t amax_scalar(const void *src, size_t i0, size_t L, int kind) {
+    uint32_t m = 0;
+    for (size_t k = 0; k < L; k++) { uint32_t a = load_bits(src, i0 + k, kind) & 0x7FFFFFFFu; if (a > m) m = a; }
+    return m;
+}
+
+/* The index of the first NaN or Inf in [from, to), or SIZE_MAX. */
+static size_t first_nonfinite(const void *src, size_t from, size_t to, int kind) {
+    for (size_t i = from; i < to; i++) if ((load_bits(src, i, kind) & 0x7FFFFFFFu) >= 0x7F800000u) return i;
+    return SIZE_MAX;
+}
+
 /* The element code of a finite magnitude pattern a, rne, saturating (convert.c's convert_one for
  * a signed format with subnormals and emin >= -126). */
 static inline uint32_t enc_rne(const bq_elem *el, uint32_t a) {
@@ -75,8 +88,10 @@ static inline uint32_t enc_rne(const bq_elem *el, uint32_t a) {
     return code > el->maxcode ? el->maxcode : code;
 }
 
-/* The shared exponent of a finite non-zero amax pattern under the rule; 128 stands for "above 127". */
+/* The shared exponent of an amax pattern under the rule; 128 stands for "above 127" and for a
+ * block holding NaN or Inf (the NaN scale). */
 static int mx_exponent(const bq_elem *el, octet_mx_rule rule, uint32_t a) {
+    if (a >= 0x7F800000u) return 128;
     if (a == 0) return -127;
     int E = (int)(a >> 23), fl;
     uint32_t m23;
@@ -111,9 +126,7 @@ static void pack_block(const uint8_t *c, uint8_t *p, size_t L) {
 
 /* One MX block of L elements, scalar. Returns the scale code. */
 static int mx_block_scalar(const bq_elem *el, octet_mx_rule rule, const void *src, size_t i0, size_t L, int kind, uint8_t *out) {
-    uint32_t amax = 0;
-    for (size_t k = 0; k < L; k++) { uint32_t a = load_bits(src, i0 + k, kind) & 0x7FFFFFFFu; if (a > amax) amax = a; }
-    int e = amax >= 0x7F800000u ? 128 : mx_exponent(el, rule, amax);
+    int e = mx_exponent(el, rule, amax_scalar(src, i0, L, kind));
     if (e > 127) { memset(out, 0, L); return 0xFF; }
     float s = pow2f(-e);
     for (size_t k = 0; k < L; k++) {
@@ -164,8 +177,7 @@ static const double nv_mid[7] = { 0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5.0 };
 
 /* NVFP4 block, scalar; st the tensor scale (binary32 value), d6 = 6·st. Returns the scale code. */
 static int nv_block_scalar(const void *src, size_t i0, size_t L, int kind, float st, uint8_t *out) {
-    uint32_t amax = 0;
-    for (size_t k = 0; k < L; k++) { uint32_t a = load_bits(src, i0 + k, kind) & 0x7FFFFFFFu; if (a > amax) amax = a; }
+    uint32_t amax = amax_scalar(src, i0, L, kind);
     if (amax >= 0x7F800000u) return -1;   /* NaN or Inf: the caller reports it */
     if (amax == 0 || st == 0.0f) { memset(out, 0, L); return 0; }
     uint32_t sc = nv_scale_code((double)f32_of(amax), 6.0 * (double)st);
@@ -245,6 +257,23 @@ BQ_INLINE void emit_codes(const __m256i *c, size_t nv, uint8_t *codes, uint8_t *
     }
 }
 
+/* Code 0 for 8·nv elements (the NaN scale of MX, a zero scale of NVFP4). */
+static inline void emit_zeros(size_t nv, uint8_t *codes, uint8_t *packed) {
+    if (codes) memset(codes, 0, 8 * nv);
+    if (packed) memset(packed, 0, 4 * nv);
+}
+
+/* Loads 8·nv elements from i0 into u and returns their amax pattern. */
+BQ_INLINE uint32_t load_amax(const void *src, size_t i0, const size_t nv, const int kind, __m256i *u) {
+    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
+    __m256i mx = _mm256_setzero_si256();
+    for (size_t k = 0; k < nv; k++) {
+        u[k] = load8(src, i0 + 8 * k, kind);
+        mx = _mm256_max_epu32(mx, _mm256_and_si256(u[k], absm));
+    }
+    return hmax_epu32(mx);
+}
+
 /* MX element codes of eight inputs u (bits) scaled by s = 2^-e: convert.c's rne route, with the
  * element format's constants (M mantissa bits, bias, largest magnitude code, sign placement). */
 BQ_INLINE __m256i mx_enc8(__m256i u, __m256 s, const int M, const int bias, const int maxcode, const int sign_shift, const int sign_bit) {
@@ -266,17 +295,9 @@ BQ_INLINE uint8_t mx_block_avx2(const bq_elem *el, octet_mx_rule rule, const voi
                                 const int M, const int bias, const int maxcode, const int sign_shift, const int sign_bit,
                                 uint8_t *codes, uint8_t *packed) {
     __m256i u[32], c[32];
-    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
-    __m256i mx = _mm256_setzero_si256();
-    for (size_t k = 0; k < nv; k++) {
-        u[k] = load8(src, i0 + 8 * k, kind);
-        mx = _mm256_max_epu32(mx, _mm256_and_si256(u[k], absm));
-    }
-    uint32_t amax = hmax_epu32(mx);
-    int e = amax >= 0x7F800000u ? 128 : mx_exponent(el, rule, amax);
+    int e = mx_exponent(el, rule, load_amax(src, i0, nv, kind, u));
     if (e > 127) {   /* NaN or Inf in the block, or a shared exponent above 127: the NaN scale, codes 0 */
-        for (size_t k = 0; k < nv; k++) c[k] = _mm256_setzero_si256();
-        emit_codes(c, nv, codes, packed);
+        emit_zeros(nv, codes, packed);
         return 0xFF;
     }
     const __m256 s = _mm256_set1_ps(pow2f(-e));
@@ -290,7 +311,6 @@ BQ_INLINE void mx_tensor_avx2(const bq_elem *el, octet_mx_rule rule, const void 
                               size_t block, uint8_t *codes, uint8_t *packed, uint8_t *scales,
                               const int M, const int bias, const int maxcode, const int sign_shift, const int sign_bit) {
     const size_t nb = (cols + block - 1) / block, pcols = (cols + 1) / 2;
-    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
     uint8_t tmp[256];
     float sbits[64];
     for (size_t r = 0; r < rows; r++) {
@@ -304,22 +324,18 @@ BQ_INLINE void mx_tensor_avx2(const bq_elem *el, octet_mx_rule rule, const void 
                 size_t nfull = cols / 32 - b;
                 if (nfull > 64) nfull = 64;
                 for (size_t g = 0; g < nfull; g++) {
-                    __m256i m0 = _mm256_and_si256(load8(src, i0 + 32 * g, kind), absm), m1 = _mm256_and_si256(load8(src, i0 + 32 * g + 8, kind), absm);
-                    __m256i m2 = _mm256_and_si256(load8(src, i0 + 32 * g + 16, kind), absm), m3 = _mm256_and_si256(load8(src, i0 + 32 * g + 24, kind), absm);
-                    uint32_t amax = hmax_epu32(_mm256_max_epu32(_mm256_max_epu32(m0, m1), _mm256_max_epu32(m2, m3)));
-                    int e = amax >= 0x7F800000u ? 128 : mx_exponent(el, rule, amax);
+                    __m256i u[4];
+                    int e = mx_exponent(el, rule, load_amax(src, i0 + 32 * g, 4, kind, u));
                     scales[r * nb + b + g] = e > 127 ? 0xFF : (uint8_t)(e + 127);
                     sbits[g] = e > 127 ? 0.0f : pow2f(-e);
                 }
                 for (size_t g = 0; g < nfull; g++) {
+                    uint8_t *ocg = oc ? oc + 32 * g : NULL, *opg = op ? op + 16 * g : NULL;
+                    if (scales[r * nb + b + g] == 0xFF) { emit_zeros(4, ocg, opg); continue; }   /* the NaN scale: codes 0 */
                     __m256i c[4];
-                    if (scales[r * nb + b + g] == 0xFF) {   /* the NaN scale: codes 0 */
-                        c[0] = c[1] = c[2] = c[3] = _mm256_setzero_si256();
-                    } else {
-                        const __m256 sv = _mm256_broadcast_ss(&sbits[g]);
-                        for (int k = 0; k < 4; k++) c[k] = mx_enc8(load8(src, i0 + 32 * g + 8 * k, kind), sv, M, bias, maxcode, sign_shift, sign_bit);
-                    }
-                    emit_codes(c, 4, oc ? oc + 32 * g : NULL, op ? op + 16 * g : NULL);
+                    const __m256 sv = _mm256_broadcast_ss(&sbits[g]);
+                    for (int k = 0; k < 4; k++) c[k] = mx_enc8(load8(src, i0 + 32 * g + 8 * k, kind), sv, M, bias, maxcode, sign_shift, sign_bit);
+                    emit_codes(c, 4, ocg, opg);
                 }
                 b += nfull - 1;
                 continue;
@@ -335,21 +351,26 @@ BQ_INLINE void mx_tensor_avx2(const bq_elem *el, octet_mx_rule rule, const void 
     }
 }
 
-#define MX_VARIANT(name, M, bias, maxcode, sign_shift, sign_bit, kind)                                                           \
-    BQ_TARGET static void name(const bq_elem *el, octet_mx_rule rule, const void *src, size_t rows, size_t cols, size_t block,       \
-                               uint8_t *codes, uint8_t *packed, uint8_t *scales) {                                               \
-        mx_tensor_avx2(el, rule, src, kind, rows, cols, block, codes, packed, scales, M, bias, maxcode, sign_shift, sign_bit);   \
+/* One function per element format and input kind; the format's constants come from bq_element
+ * and are immediates after inlining. */
+#define MX_VARIANT(name, element, kind)                                                                                  \
+    BQ_TARGET static void name(octet_mx_rule rule, const void *src, size_t rows, size_t cols, size_t block,              \
+                               uint8_t *codes, uint8_t *packed, uint8_t *scales) {                                       \
+        const bq_elem el = bq_element(element);                                                                          \
+        mx_tensor_avx2(&el, rule, src, kind, rows, cols, block, codes, packed, scales,                                   \
+                       el.M, el.bias, (int)el.maxcode, el.sign_shift, (int)el.sign_bit);                                 \
     }
-MX_VARIANT(mx_e4m3_f32_avx2, 3, 7, 0x7E, 24, 0x80, 0)
-MX_VARIANT(mx_e4m3_bf16_avx2, 3, 7, 0x7E, 24, 0x80, 1)
-MX_VARIANT(mx_e5m2_f32_avx2, 2, 15, 0x7B, 24, 0x80, 0)
-MX_VARIANT(mx_e5m2_bf16_avx2, 2, 15, 0x7B, 24, 0x80, 1)
-MX_VARIANT(mx_e2m1_f32_avx2, 1, 1, 0x7, 28, 0x8, 0)
-MX_VARIANT(mx_e2m1_bf16_avx2, 1, 1, 0x7, 28, 0x8, 1)
+MX_VARIANT(mx_e4m3_f32_avx2, OCTET_BQ_E4M3, 0)
+MX_VARIANT(mx_e4m3_bf16_avx2, OCTET_BQ_E4M3, 1)
+MX_VARIANT(mx_e5m2_f32_avx2, OCTET_BQ_E5M2, 0)
+MX_VARIANT(mx_e5m2_bf16_avx2, OCTET_BQ_E5M2, 1)
+MX_VARIANT(mx_e2m1_f32_avx2, OCTET_BQ_E2M1, 0)
+MX_VARIANT(mx_e2m1_bf16_avx2, OCTET_BQ_E2M1, 1)
 
 /* Eight NVFP4 element codes: |x| against the block's thresholds. thr[k] holds U_k − 1, U_k the
- * smallest binary32 pattern whose value makes the code pass midpoint k (see nv_thresholds). */
-BQ_INLINE __m256i nv_enc8(__m256i u, const __m256i *thr) {
+ * smallest binary32 pattern whose value makes the code pass midpoint k (see nv_thresholds); sm is
+ * the sign bit (8) or, for a block whose codes must be +0, 0. */
+BQ_INLINE __m256i nv_enc8(__m256i u, const __m256i *thr, __m256i sm) {
     __m256i a = _mm256_and_si256(u, _mm256_set1_epi32(0x7FFFFFFF));
     __m256i n = _mm256_cmpgt_epi32(a, thr[0]);
     n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[1]));
@@ -358,7 +379,7 @@ BQ_INLINE __m256i nv_enc8(__m256i u, const __m256i *thr) {
     n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[4]));
     n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[5]));
     n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[6]));   /* minus the code */
-    return _mm256_or_si256(_mm256_sub_epi32(_mm256_setzero_si256(), n), _mm256_and_si256(_mm256_srli_epi32(u, 28), _mm256_set1_epi32(8)));
+    return _mm256_or_si256(_mm256_sub_epi32(_mm256_setzero_si256(), n), _mm256_and_si256(_mm256_srli_epi32(u, 28), sm));
 }
 
 /* The block's seven thresholds as binary32 patterns minus one. The element code is the number of
@@ -398,24 +419,17 @@ BQ_INLINE void nv_thresholds(double D, __m256i *thr) {
 /* One NVFP4 block of 8·nv elements. Returns the scale code, or -1 for a NaN or Inf input. */
 BQ_INLINE int nv_block_avx2(const void *src, size_t i0, const size_t nv, const int kind, float st, double d6, uint8_t *codes, uint8_t *packed) {
     __m256i u[32], c[32];
-    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
-    __m256i mx = _mm256_setzero_si256();
-    for (size_t k = 0; k < nv; k++) {
-        u[k] = load8(src, i0 + 8 * k, kind);
-        mx = _mm256_max_epu32(mx, _mm256_and_si256(u[k], absm));
-    }
-    uint32_t amax = hmax_epu32(mx);
+    uint32_t amax = load_amax(src, i0, nv, kind, u);
     if (amax >= 0x7F800000u) return -1;
     uint32_t sc = 0;
     if (amax != 0 && st != 0.0f) sc = nv_scale_code((double)f32_of(amax), d6);
     if (sc == 0) {   /* a zero block, a zero tensor scale or a scale that rounds to 0: +0 elements */
-        for (size_t k = 0; k < nv; k++) c[k] = _mm256_setzero_si256();
-        emit_codes(c, nv, codes, packed);
+        emit_zeros(nv, codes, packed);
         return 0;
     }
     __m256i thr[7];
     nv_thresholds(e4m3_value(sc) * (double)st, thr);   /* exact: 4 + 24 bits */
-    for (size_t k = 0; k < nv; k++) c[k] = nv_enc8(u[k], thr);
+    for (size_t k = 0; k < nv; k++) c[k] = nv_enc8(u[k], thr, _mm256_set1_epi32(8));
     emit_codes(c, nv, codes, packed);
     return (int)sc;
 }
@@ -473,12 +487,9 @@ BQ_INLINE void nv_threshold4_bits(__m256d D, double t, const int strict, int32_t
  * block holds NaN or Inf. */
 BQ_INLINE int nv_scales4_avx2(const void *src, size_t i0, const int kind, float st, double d6, uint8_t *scales, int32_t thr4[8][4]) {
     const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
-    __m256i u[8], m[4];
-    for (int j = 0; j < 4; j++) {
-        u[2 * j] = load8(src, i0 + 16 * j, kind);
-        u[2 * j + 1] = load8(src, i0 + 16 * j + 8, kind);
-        m[j] = _mm256_max_epu32(_mm256_and_si256(u[2 * j], absm), _mm256_and_si256(u[2 * j + 1], absm));
-    }
+    __m256i m[4];
+    for (int j = 0; j < 4; j++)
+        m[j] = _mm256_max_epu32(_mm256_and_si256(load8(src, i0 + 16 * j, kind), absm), _mm256_and_si256(load8(src, i0 + 16 * j + 8, kind), absm));
     /* the four maxima, transposed: lane j = amax of block j */
     __m256i a01 = _mm256_max_epu32(_mm256_unpacklo_epi32(m[0], m[1]), _mm256_unpackhi_epi32(m[0], m[1]));
     __m256i a23 = _mm256_max_epu32(_mm256_unpacklo_epi32(m[2], m[3]), _mm256_unpackhi_epi32(m[2], m[3]));
@@ -521,28 +532,17 @@ BQ_INLINE int nv_scales4_avx2(const void *src, size_t i0, const int kind, float 
     if (__builtin_expect(sp == 0, 1) &&
         !_mm256_movemask_pd(_mm256_cmp_pd(_mm256_mul_pd(D, _mm256_set1_pd(0.25)), _mm256_set1_pd(0x1p-126), _CMP_LT_OQ))) {
         /* every threshold in binary32's normal range and every D finite: the integer route */
-        nv_threshold4_bits(D, 0.25, 1, thr4[0]);
-        nv_threshold4_bits(D, 0.75, 0, thr4[1]);
-        nv_threshold4_bits(D, 1.25, 1, thr4[2]);
-        nv_threshold4_bits(D, 1.75, 0, thr4[3]);
-        nv_threshold4_bits(D, 2.5, 1, thr4[4]);
-        nv_threshold4_bits(D, 3.5, 0, thr4[5]);
-        nv_threshold4_bits(D, 5.0, 1, thr4[6]);
+#pragma clang loop unroll(full)
+        for (int k = 0; k < 7; k++) nv_threshold4_bits(D, nv_mid[k], !(k & 1), thr4[k]);   /* even k: strict */
         return 0;
     }
-    nv_threshold4(D, 0.25, 1, thr4[0]);
-    nv_threshold4(D, 0.75, 0, thr4[1]);
-    nv_threshold4(D, 1.25, 1, thr4[2]);
-    nv_threshold4(D, 1.75, 0, thr4[3]);
-    nv_threshold4(D, 2.5, 1, thr4[4]);
-    nv_threshold4(D, 3.5, 0, thr4[5]);
-    nv_threshold4(D, 5.0, 1, thr4[6]);
+#pragma clang loop unroll(full)
+    for (int k = 0; k < 7; k++) nv_threshold4(D, nv_mid[k], !(k & 1), thr4[k]);
     return 0;
 }
 
 /* Phase B of four blocks: their elements against the thresholds phase A stored. */
 BQ_INLINE void nv_elems4_avx2(const void *src, size_t i0, const int kind, const int32_t thr4[8][4], uint8_t *codes, uint8_t *packed) {
-    const __m256i absm = _mm256_set1_epi32(0x7FFFFFFF);
     for (int p = 0; p < 2; p++) {   /* two blocks (32 elements) at a time, stored as they are done */
         __m256i c[4];
         for (int q = 0; q < 2; q++) {
@@ -550,12 +550,7 @@ BQ_INLINE void nv_elems4_avx2(const void *src, size_t i0, const int kind, const 
             __m256i thr[7];
             for (int k = 0; k < 7; k++) thr[k] = _mm256_set1_epi32(thr4[k][j]);
             const __m256i sm = _mm256_set1_epi32(thr4[7][j]);
-            for (int h = 0; h < 2; h++) {
-                __m256i uu = load8(src, i0 + 16 * j + 8 * h, kind), a = _mm256_and_si256(uu, absm);
-                __m256i n = _mm256_cmpgt_epi32(a, thr[0]);
-                for (int k = 1; k < 7; k++) n = _mm256_add_epi32(n, _mm256_cmpgt_epi32(a, thr[k]));
-                c[2 * q + h] = _mm256_or_si256(_mm256_sub_epi32(_mm256_setzero_si256(), n), _mm256_and_si256(_mm256_srli_epi32(uu, 28), sm));
-            }
+            for (int h = 0; h < 2; h++) c[2 * q + h] = nv_enc8(load8(src, i0 + 16 * j + 8 * h, kind), thr, sm);
         }
         emit_codes(c, 4, codes ? codes + 32 * p : NULL, packed ? packed + 16 * p : NULL);
     }
@@ -636,9 +631,9 @@ void octet_mx_quantize(octet_bq_element element, octet_mx_rule rule, const void 
     if (element != OCTET_BQ_E2M1) packed = NULL;
     if (octet_has_avx2() && block % 2 == 0) {
         switch (element) {
-        case OCTET_BQ_E5M2: (bf16 ? mx_e5m2_bf16_avx2 : mx_e5m2_f32_avx2)(&el, rule, in, rows, cols, block, codes, packed, scales); return;
-        case OCTET_BQ_E2M1: (bf16 ? mx_e2m1_bf16_avx2 : mx_e2m1_f32_avx2)(&el, rule, in, rows, cols, block, codes, packed, scales); return;
-        default: (bf16 ? mx_e4m3_bf16_avx2 : mx_e4m3_f32_avx2)(&el, rule, in, rows, cols, block, codes, packed, scales); return;
+        case OCTET_BQ_E5M2: (bf16 ? mx_e5m2_bf16_avx2 : mx_e5m2_f32_avx2)(rule, in, rows, cols, block, codes, packed, scales); return;
+        case OCTET_BQ_E2M1: (bf16 ? mx_e2m1_bf16_avx2 : mx_e2m1_f32_avx2)(rule, in, rows, cols, block, codes, packed, scales); return;
+        default: (bf16 ? mx_e4m3_bf16_avx2 : mx_e4m3_f32_avx2)(rule, in, rows, cols, block, codes, packed, scales); return;
         }
     }
     quantize_rows_scalar(&el, rule, 0, 0.0f, in, bf16 ? 1 : 0, rows, cols, block, codes, packed, scales);
@@ -677,8 +672,8 @@ static uint32_t amax_bits(const void *src, int kind, size_t n) {
     size_t i = 0;
     uint32_t m = 0;
     if (octet_has_avx2()) m = amax_avx2(src, kind, n, &i);
-    for (; i < n; i++) { uint32_t a = load_bits(src, i, kind) & 0x7FFFFFFFu; if (a > m) m = a; }
-    return m;
+    uint32_t t = amax_scalar(src, i, n - i, kind);
+    return t > m ? t : m;
 }
 
 /* NVFP4's tensor scale fl32(amax / 2688), binary32 bits: one correctly rounded binary32 division. */
@@ -699,8 +694,7 @@ static size_t nv_pass(const void *in, int bf16, size_t rows, size_t cols, size_t
     }
     if (bad_block == SIZE_MAX) return SIZE_MAX;
     const size_t nb = (cols + block - 1) / block, r = bad_block / nb, c0 = (bad_block % nb) * block;
-    for (size_t c = c0; c < cols; c++) if ((load_bits(in, r * cols + c, kind) & 0x7FFFFFFFu) >= 0x7F800000u) return r * cols + c;
-    return r * cols + c0;   /* not reached */
+    return first_nonfinite(in, r * cols + c0, (r + 1) * cols, kind);   /* in that block */
 }
 
 int octet_nvfp4_1level_quantize(const void *in, int bf16, size_t rows, size_t cols, size_t block,
@@ -717,7 +711,7 @@ int octet_nvfp4_quantize(const void *in, int bf16, size_t rows, size_t cols, siz
     size_t n = rows * cols;
     uint32_t a = amax_bits(in, kind, n);
     if (a >= 0x7F800000u) {
-        for (size_t i = 0; i < n; i++) if ((load_bits(in, i, kind) & 0x7FFFFFFFu) >= 0x7F800000u) { if (bad) *bad = i; break; }
+        if (bad) *bad = first_nonfinite(in, 0, n, kind);
         return 1;
     }
     uint32_t st = nv_tensor_scale(a);
