@@ -54,14 +54,21 @@ public enum BlockKernels {
     /// Scale codes for a tensor: `ceil(cols / block)` per row.
     public static func scaleCount(rows: Int, cols: Int, block: Int) -> Int { rows * ((cols + block - 1) / block) }
 
+    /// The shape and the buffer sizes every entry point requires.
+    static func checkBuffers(_ input: Input, rows: Int, cols: Int, block: Int, codes: UnsafeMutableBufferPointer<UInt8>?,
+                             packed: UnsafeMutableBufferPointer<UInt8>?, scales: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(rows >= 0 && cols >= 0 && block >= 1 && input.count >= rows * cols)
+        precondition((codes?.count ?? Int.max) >= rows * cols && scales.count >= scaleCount(rows: rows, cols: cols, block: block))
+        precondition((packed?.count ?? Int.max) >= packedCount(rows: rows, cols: cols))
+    }
+
     /// MX quantize into caller buffers. `codes` (one per element) and `packed` (4-bit elements,
     /// low-first per row) may be nil; `scales` gets the E8M0 codes.
     public static func quantizeMX(_ element: MXElement, rule: MXRule = .floor, _ input: Input, rows: Int, cols: Int, block: Int = 32,
                                   codes: UnsafeMutableBufferPointer<UInt8>?, packed: UnsafeMutableBufferPointer<UInt8>? = nil,
                                   scales: UnsafeMutableBufferPointer<UInt8>) {
-        precondition(rows >= 0 && cols >= 0 && block >= 1 && input.count >= rows * cols)
-        precondition((codes?.count ?? Int.max) >= rows * cols && scales.count >= scaleCount(rows: rows, cols: cols, block: block))
-        precondition(packed == nil || (element.isFourBit && packed!.count >= packedCount(rows: rows, cols: cols)))
+        precondition(packed == nil || element.isFourBit)
+        checkBuffers(input, rows: rows, cols: cols, block: block, codes: codes, packed: packed, scales: scales)
         input.with { p, bf16 in
             octet_mx_quantize(element.c, rule.c, p, bf16, rows, cols, block, codes?.baseAddress, packed?.baseAddress, scales.baseAddress)
         }
@@ -81,9 +88,7 @@ public enum BlockKernels {
     public static func quantizeNVFP4(_ input: Input, rows: Int, cols: Int, block: Int = 16,
                                      codes: UnsafeMutableBufferPointer<UInt8>?, packed: UnsafeMutableBufferPointer<UInt8>? = nil,
                                      scales: UnsafeMutableBufferPointer<UInt8>) throws(NVFP4Error) -> UInt32 {
-        precondition(rows >= 0 && cols >= 0 && block >= 1 && input.count >= rows * cols)
-        precondition((codes?.count ?? Int.max) >= rows * cols && scales.count >= scaleCount(rows: rows, cols: cols, block: block))
-        precondition((packed?.count ?? Int.max) >= packedCount(rows: rows, cols: cols))
+        checkBuffers(input, rows: rows, cols: cols, block: block, codes: codes, packed: packed, scales: scales)
         var st: UInt32 = 0
         var bad = 0
         let r = input.with { p, bf16 in
@@ -100,9 +105,7 @@ public enum BlockKernels {
     public static func quantizeNVFP4OneLevel(_ input: Input, rows: Int, cols: Int, block: Int = 16,
                                              codes: UnsafeMutableBufferPointer<UInt8>?, packed: UnsafeMutableBufferPointer<UInt8>? = nil,
                                              scales: UnsafeMutableBufferPointer<UInt8>) throws(NVFP4Error) {
-        precondition(rows >= 0 && cols >= 0 && block >= 1 && input.count >= rows * cols)
-        precondition((codes?.count ?? Int.max) >= rows * cols && scales.count >= scaleCount(rows: rows, cols: cols, block: block))
-        precondition((packed?.count ?? Int.max) >= packedCount(rows: rows, cols: cols))
+        checkBuffers(input, rows: rows, cols: cols, block: block, codes: codes, packed: packed, scales: scales)
         var bad = 0
         let r = input.with { p, bf16 in
             octet_nvfp4_1level_quantize(p, bf16, rows, cols, block, codes?.baseAddress, packed?.baseAddress, scales.baseAddress, &bad)
