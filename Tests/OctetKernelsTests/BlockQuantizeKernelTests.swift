@@ -14,13 +14,12 @@ import OctetKernels
 
     /// The element values of a format (non-negative finite codes), as Double: independent of Octet.
     static func values(_ el: BlockKernels.MXElement) -> [Double] {
-        let (e, m, bias, maxc): (Int, Int, Int, Int)
+        let (m, bias, maxc): (Int, Int, Int)
         switch el {
-        case .e4m3: (e, m, bias, maxc) = (4, 3, 7, 0x7E)
-        case .e5m2: (e, m, bias, maxc) = (5, 2, 15, 0x7B)
-        case .e2m1: (e, m, bias, maxc) = (2, 1, 1, 0x7)
+        case .e4m3: (m, bias, maxc) = (3, 7, 0x7E)
+        case .e5m2: (m, bias, maxc) = (2, 15, 0x7B)
+        case .e2m1: (m, bias, maxc) = (1, 1, 0x7)
         }
-        _ = e
         return (0 ... maxc).map { c in
             let ef = c >> m, f = c & ((1 << m) - 1)
             return ef == 0 ? Double(f) * pow(2, Double(1 - bias - m)) : Double((1 << m) + f) * pow(2, Double(ef - bias - m))
