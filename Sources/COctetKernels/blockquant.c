@@ -32,6 +32,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <immintrin.h>
+#include "codes8.h"
 
 typedef struct {
     int M, bias, emax;
@@ -215,11 +216,6 @@ BQ_INLINE uint32_t hmax_epu32(__m256i v) {
     return (uint32_t)_mm_cvtsi128_si32(m);
 }
 
-/* Eight 32-bit codes (< 256) stored as 8 bytes. */
-BQ_INLINE void store8b(uint8_t *out, __m256i v) {
-    __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    _mm_storel_epi64((__m128i *)out, _mm_packus_epi16(w, w));
-}
 
 /* Eight 4-bit codes in 32-bit lanes packed low-first into 4 bytes. */
 BQ_INLINE void store8n(uint8_t *out, __m256i v) {
@@ -230,11 +226,6 @@ BQ_INLINE void store8n(uint8_t *out, __m256i v) {
     memcpy(out, &x, 4);
 }
 
-/* Thirty-two codes in four vectors of 32-bit lanes, as 32 bytes in element order. */
-BQ_INLINE __m256i bytes32(__m256i c0, __m256i c1, __m256i c2, __m256i c3) {
-    __m256i b = _mm256_packus_epi16(_mm256_packus_epi32(c0, c1), _mm256_packus_epi32(c2, c3));
-    return _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-}
 
 /* Thirty-two 4-bit codes (bytes) packed low-first into 16 bytes. */
 BQ_INLINE __m128i nibbles32(__m256i b) {
@@ -247,12 +238,12 @@ BQ_INLINE __m128i nibbles32(__m256i b) {
 BQ_INLINE void emit_codes(const __m256i *c, size_t nv, uint8_t *codes, uint8_t *packed) {
     size_t k = 0;
     for (; k + 4 <= nv; k += 4) {
-        __m256i b = bytes32(c[k], c[k + 1], c[k + 2], c[k + 3]);
+        __m256i b = octet_pack32_codes(c[k], c[k + 1], c[k + 2], c[k + 3]);
         if (codes) _mm256_storeu_si256((__m256i *)(codes + 8 * k), b);
         if (packed) _mm_storeu_si128((__m128i *)(packed + 4 * k), nibbles32(b));
     }
     for (; k < nv; k++) {
-        if (codes) store8b(codes + 8 * k, c[k]);
+        if (codes) octet_store8_codes(codes + 8 * k, c[k]);
         if (packed) store8n(packed + 4 * k, c[k]);
     }
 }

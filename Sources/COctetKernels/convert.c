@@ -10,6 +10,7 @@
 #include <string.h>
 #include <stdint.h>
 #include <immintrin.h>
+#include "codes8.h"
 
 int octet_cpu_avx2(void);
 
@@ -176,21 +177,6 @@ static int rne_fast_ok(const octet_plan *p) {
         && f->mantissa_bits - p->emin <= 126 && p->zero_input_result == 0;
 }
 
-__attribute__((target("avx2")))
-static inline void store8(uint8_t *out, __m256i v) {
-    __m128i lo = _mm256_castsi256_si128(v), hi = _mm256_extracti128_si256(v, 1);
-    __m128i w = _mm_packus_epi32(lo, hi);
-    __m128i b = _mm_packus_epi16(w, w);
-    _mm_storel_epi64((__m128i *)out, b);
-}
-
-/* Four vectors of eight 32-bit codes (each below 256) as 32 bytes in element order. */
-__attribute__((target("avx2")))
-static inline __m256i pack32(__m256i c0, __m256i c1, __m256i c2, __m256i c3) {
-    __m256i b = _mm256_packus_epi16(_mm256_packus_epi32(c0, c1), _mm256_packus_epi32(c2, c3));
-    return _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-}
-
 /* Bits of binary16 / bfloat16 inputs widened exactly to binary32 (defined below). */
 static uint32_t f16_to_f32_bits(uint16_t h);
 
@@ -328,7 +314,7 @@ static inline size_t convert_rne_avx2(const octet_plan *p, const void *in, const
     const int zero_rule = p->negative_zero_result != p->sign_bit;
     const int inf_rule = p->inf_result[0] != p->overflow_result[0] || p->inf_result[1] != p->overflow_result[1];
     /* Elements i … i+31 through convert8_rne, packed in order. */
-#define CONVERT32(Z, I) pack32(convert8_rne(p, load8_bits(in, i, kind), scale, Z, I),          \
+#define CONVERT32(Z, I) octet_pack32_codes(convert8_rne(p, load8_bits(in, i, kind), scale, Z, I),          \
                                convert8_rne(p, load8_bits(in, i + 8, kind), scale, Z, I),      \
                                convert8_rne(p, load8_bits(in, i + 16, kind), scale, Z, I),     \
                                convert8_rne(p, load8_bits(in, i + 24, kind), scale, Z, I))
@@ -361,7 +347,7 @@ static inline size_t convert_rne_avx2(const octet_plan *p, const void *in, const
 #undef OCTET_RNE_LOOP
 #undef CONVERT32
     if (stream) _mm_sfence();
-    for (; i + 8 <= n; i += 8) store8(out + i, convert8_rne(p, load8_bits(in, i, kind), scale, 1, 1));
+    for (; i + 8 <= n; i += 8) octet_store8_codes(out + i, convert8_rne(p, load8_bits(in, i, kind), scale, 1, 1));
     return i;
 }
 
@@ -384,7 +370,7 @@ static size_t convert_avx2(const octet_plan *p, const uint32_t *in, uint8_t *out
         for (; i + 8 <= n; i += 8) {
             __m256i u = _mm256_loadu_si256((const __m256i *)(in + i));
             __m256i r = _mm256_loadu_si256((const __m256i *)(rbits + i));
-            store8(out + i, convert8(p, u, r));
+            octet_store8_codes(out + i, convert8(p, u, r));
         }
     } else if (rne_fast_ok(p)) {
         i = convert_rne_avx2(p, in, 0, out, n);
@@ -395,9 +381,9 @@ static size_t convert_avx2(const octet_plan *p, const uint32_t *in, uint8_t *out
             __m256i c1 = convert8(p, _mm256_loadu_si256((const __m256i *)(in + i + 8)), r);
             __m256i c2 = convert8(p, _mm256_loadu_si256((const __m256i *)(in + i + 16)), r);
             __m256i c3 = convert8(p, _mm256_loadu_si256((const __m256i *)(in + i + 24)), r);
-            _mm256_storeu_si256((__m256i *)(out + i), pack32(c0, c1, c2, c3));
+            _mm256_storeu_si256((__m256i *)(out + i), octet_pack32_codes(c0, c1, c2, c3));
         }
-        for (; i + 8 <= n; i += 8) store8(out + i, convert8(p, _mm256_loadu_si256((const __m256i *)(in + i)), r));
+        for (; i + 8 <= n; i += 8) octet_store8_codes(out + i, convert8(p, _mm256_loadu_si256((const __m256i *)(in + i)), r));
     }
     size_t dummy = 0;
     for (; i < n; i++) out[i] = (uint8_t)convert_one(p, in[i], rbits ? rbits[i] : 0u, &dummy);
